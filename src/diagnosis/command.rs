@@ -62,7 +62,10 @@ mod tests {
     fn a_patch_operation_is_printed_unquoted() {
         let c = Command::aws("apigateway", "update-integration")
             .arg("rest-api-id", "a1b2c3d4e5")
-            .arg("patch-operations", "op=replace,path=/timeoutInMillis,value=29000");
+            .arg(
+                "patch-operations",
+                "op=replace,path=/timeoutInMillis,value=29000",
+            );
         assert_eq!(
             c.to_string(),
             "aws apigateway update-integration --rest-api-id a1b2c3d4e5 --patch-operations op=replace,path=/timeoutInMillis,value=29000"
@@ -72,13 +75,17 @@ mod tests {
     #[test]
     fn a_stage_named_dollar_default_is_quoted_so_the_shell_leaves_it_alone() {
         let c = Command::aws("apigatewayv2", "create-deployment").arg("stage-name", "$default");
-        assert_eq!(c.to_string(), "aws apigatewayv2 create-deployment --stage-name '$default'");
+        assert_eq!(
+            c.to_string(),
+            "aws apigatewayv2 create-deployment --stage-name '$default'"
+        );
         assert_eq!(shlex::split(&c.to_string()).unwrap(), c.argv());
     }
 
     #[test]
     fn a_value_with_spaces_and_quotes_splits_back_to_itself() {
-        let c = Command::aws("apigateway", "create-deployment").arg("description", "gateway-doctor: raise 'timeout'");
+        let c = Command::aws("apigateway", "create-deployment")
+            .arg("description", "gateway-doctor: raise 'timeout'");
         assert_eq!(shlex::split(&c.to_string()).unwrap(), c.argv());
     }
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::fmt;
 
 pub use command::Command;
-pub use rules::diagnose;
+pub use rules::{diagnose, quiet, undiagnosable};
 
 /// The closed set of verdicts; the JSON report uses these exact names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -172,4 +172,41 @@ pub struct Diagnosis {
     pub suspects: Vec<Change>,
     /// The worst failing requests, to look up.
     pub worst_requests: Vec<RequestRecord>,
+}
+
+/// What the diagnosis knows beyond the evidence: which alarm, which API, which window.
+/// Built by the pipeline from the trigger; the diagnosis reads no clock and no environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    pub api: crate::trigger::ApiRef,
+    pub region: String,
+    pub account: String,
+    /// `None` for a scheduled check.
+    pub state: Option<crate::trigger::AlarmState>,
+    pub watch: crate::trigger::Watch,
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub previous_changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub alarm_name: Option<String>,
+    pub window: crate::trigger::Window,
+    pub window_clamped_from: Option<chrono::Duration>,
+}
+
+/// `812 ms`, `14.2 s`: milliseconds as a person reads them.
+pub(crate) fn duration(ms: f64) -> String {
+    if ms.abs() >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// `1 h 25 min`, `40 min`, `35 s`.
+pub(crate) fn span(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match (s / 3600, (s % 3600) / 60) {
+        (0, 0) => format!("{s} s"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
 }

@@ -2,7 +2,9 @@
 
 use super::api::{ApiDescription, Backend, Integration, LogLevel, Protocol};
 use super::changes::ChangeQuestion;
-use super::logs::{AccessLogQuestion, AnswerMethod, Answered, ExecutionLogQuestion, FunctionLogQuestion};
+use super::logs::{
+    AccessLogQuestion, AnswerMethod, Answered, ExecutionLogQuestion, FunctionLogQuestion,
+};
 use super::metrics::{SeriesSet, alb_queries, api_queries, lambda_queries};
 use super::traces::TraceQuestion;
 use super::{BackendEvidence, Cost, Evidence, Gap, SourceError, SourceKind, Sources};
@@ -54,7 +56,12 @@ struct Ledger {
 }
 
 impl Ledger {
-    fn take<T>(&mut self, source: SourceKind, subject: &str, r: Result<T, SourceError>) -> Option<T> {
+    fn take<T>(
+        &mut self,
+        source: SourceKind,
+        subject: &str,
+        r: Result<T, SourceError>,
+    ) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -116,7 +123,11 @@ pub async fn gather(
     let queries = api_queries(api.kind, &api.name_or_id, &api.stage);
     let (described, api_series) = tokio::join!(
         by_deadline(deadline, "API configuration", sources.apis.describe(api)),
-        by_deadline(deadline, "API metrics", sources.metrics.fetch(&queries, metrics_window)),
+        by_deadline(
+            deadline,
+            "API metrics",
+            sources.metrics.fetch(&queries, metrics_window)
+        ),
     );
     ledger.cost.metric_requests += 1;
     ledger.cost.metric_series += queries.len() as u32;
@@ -131,14 +142,18 @@ pub async fn gather(
             gaps: ledger.gaps,
             cost: ledger.cost,
             window: Some(window),
-            baseline: Some(Window { start: metrics_window.start, end: window.start }),
+            baseline: Some(Window {
+                start: metrics_window.start,
+                end: window.start,
+            }),
             ..Evidence::default()
         };
     };
 
     // Round two: everything that needs the API's ids, all at once.
     let stage = &description.stage;
-    let exec_q = (description.protocol == Protocol::Rest && stage.execution_logging != LogLevel::Off)
+    let exec_q = (description.protocol == Protocol::Rest
+        && stage.execution_logging != LogLevel::Off)
         .then(|| ExecutionLogQuestion {
             rest_api_id: description.id.clone(),
             stage: stage.name.clone(),
@@ -175,7 +190,9 @@ pub async fn gather(
 
     let exec_fut = async {
         match &exec_q {
-            Some(q) => Some(by_deadline(deadline, "execution log", sources.logs.execution_log(q)).await),
+            Some(q) => {
+                Some(by_deadline(deadline, "execution log", sources.logs.execution_log(q)).await)
+            }
             None => None,
         }
     };
@@ -191,21 +208,37 @@ pub async fn gather(
             None => None,
         }
     };
-    let change_fut = by_deadline(deadline, "recent changes", sources.changes.changes(&change_q));
-    let backend_futs = futures::future::join_all(
-        backends
-            .iter()
-            .map(|(integration, backend)| gather_backend(sources, integration, backend, metrics_window, window, deadline)),
+    let change_fut = by_deadline(
+        deadline,
+        "recent changes",
+        sources.changes.changes(&change_q),
     );
+    let backend_futs = futures::future::join_all(backends.iter().map(|(integration, backend)| {
+        gather_backend(
+            sources,
+            integration,
+            backend,
+            metrics_window,
+            window,
+            deadline,
+        )
+    }));
     let (exec, access, traces, changes, backend_results) =
         tokio::join!(exec_fut, access_fut, trace_fut, change_fut, backend_futs);
 
-    let exec_subject = format!("API-Gateway-Execution-Logs_{}/{}", description.id, stage.name);
+    let exec_subject = format!(
+        "API-Gateway-Execution-Logs_{}/{}",
+        description.id, stage.name
+    );
     let execution_log = match exec {
         Some(r) => ledger.answered(SourceKind::ExecutionLog, &exec_subject, r),
         None => {
             if description.protocol == Protocol::Rest {
-                ledger.not_enabled(SourceKind::ExecutionLog, &exec_subject, "execution logging is OFF on the stage");
+                ledger.not_enabled(
+                    SourceKind::ExecutionLog,
+                    &exec_subject,
+                    "execution logging is OFF on the stage",
+                );
             }
             None
         }
@@ -213,14 +246,22 @@ pub async fn gather(
     let access_log = match (access, &access_q) {
         (Some(r), Some(q)) => ledger.answered(SourceKind::AccessLog, &q.log_group, r),
         _ => {
-            ledger.not_enabled(SourceKind::AccessLog, &api_subject, "the stage has no access log destination");
+            ledger.not_enabled(
+                SourceKind::AccessLog,
+                &api_subject,
+                "the stage has no access log destination",
+            );
             None
         }
     };
     let traces = match traces {
         Some(r) => ledger.take(SourceKind::Traces, &api_subject, r),
         None => {
-            ledger.not_enabled(SourceKind::Traces, &api_subject, "X-Ray tracing is off on the stage");
+            ledger.not_enabled(
+                SourceKind::Traces,
+                &api_subject,
+                "X-Ray tracing is off on the stage",
+            );
             None
         }
     };
@@ -229,7 +270,11 @@ pub async fn gather(
     let mut backends_out = Vec::new();
     for (mut b, parts) in backend_results {
         for (source, subject, reason) in parts.gaps {
-            ledger.gaps.push(Gap { source, subject, reason });
+            ledger.gaps.push(Gap {
+                source,
+                subject,
+                reason,
+            });
         }
         ledger.cost.metric_requests += parts.metric_requests;
         ledger.cost.metric_series += parts.metric_series;
@@ -258,7 +303,10 @@ pub async fn gather(
         gaps: ledger.gaps,
         cost: ledger.cost,
         window: Some(window),
-        baseline: Some(Window { start: metrics_window.start, end: window.start }),
+        baseline: Some(Window {
+            start: metrics_window.start,
+            end: window.start,
+        }),
     }
 }
 
@@ -371,7 +419,10 @@ async fn gather_backend(
 
 /// The `LoadBalancer` metric dimension (`app/NAME/ID`) from an ALB or ALB-listener ARN.
 pub(crate) fn alb_dimension(arn: &str) -> Option<String> {
-    let rest = arn.split_once(":loadbalancer/").or_else(|| arn.split_once(":listener/"))?.1;
+    let rest = arn
+        .split_once(":loadbalancer/")
+        .or_else(|| arn.split_once(":listener/"))?
+        .1;
     let mut parts = rest.split('/');
     let (kind, name, id) = (parts.next()?, parts.next()?, parts.next()?);
     (kind == "app").then(|| format!("app/{name}/{id}"))
@@ -384,7 +435,10 @@ mod tests {
     #[test]
     fn an_alb_listener_arn_gives_the_load_balancer_dimension() {
         let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders-alb/50dc6c495c0c9188/0467ef3c8400ae65";
-        assert_eq!(alb_dimension(arn).as_deref(), Some("app/orders-alb/50dc6c495c0c9188"));
+        assert_eq!(
+            alb_dimension(arn).as_deref(),
+            Some("app/orders-alb/50dc6c495c0c9188")
+        );
     }
 
     #[test]

@@ -101,7 +101,11 @@ pub enum ScenarioError {
         source: serde_json::Error,
     },
     #[error("scenario {file}: log line {line} of group {group} does not start with a timestamp")]
-    LogLine { file: String, group: String, line: usize },
+    LogLine {
+        file: String,
+        group: String,
+        line: usize,
+    },
     #[error("scenario {file}: scheduled API `{entry}` is not `rest:NAME/STAGE` or `http:ID/STAGE`")]
     ScheduledApi { file: String, entry: String },
 }
@@ -162,9 +166,10 @@ impl Scenario {
             .get(group)
             .ok_or_else(|| SourceError::NotFound(format!("log group {group} does not exist")))?;
         let w = *window;
-        Ok(lines.iter().filter_map(|l| split_log_line(l)).filter_map(move |(t, m)| {
-            w.contains(t).then_some((t.timestamp_millis(), m))
-        }))
+        Ok(lines
+            .iter()
+            .filter_map(|l| split_log_line(l))
+            .filter_map(move |(t, m)| w.contains(t).then_some((t.timestamp_millis(), m))))
     }
 }
 
@@ -198,7 +203,10 @@ mod tests {
     #[test]
     fn an_api_entry_names_kind_api_and_stage() {
         let r = parse_api_entry("http:a1b2c3d4e5/$default").unwrap();
-        assert_eq!((r.kind, r.name_or_id.as_str(), r.stage.as_str()), (ApiKind::Http, "a1b2c3d4e5", "$default"));
+        assert_eq!(
+            (r.kind, r.name_or_id.as_str(), r.stage.as_str()),
+            (ApiKind::Http, "a1b2c3d4e5", "$default")
+        );
         assert!(parse_api_entry("soap:x/y").is_none());
         assert!(parse_api_entry("rest:orders-api").is_none());
     }

@@ -21,6 +21,8 @@ pub const MAX_WINDOW: Duration = Duration::hours(3);
 pub const MIN_WINDOW: Duration = Duration::minutes(5);
 
 /// What started this run.
+// One trigger is built per invocation; boxing the alarm would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Trigger {
     /// A CloudWatch alarm changed state.
@@ -141,7 +143,10 @@ impl AlarmMetric {
     pub fn display_name(&self) -> String {
         match self {
             Self::Single(m) => m.name.clone(),
-            Self::Math { expression, metrics } => {
+            Self::Math {
+                expression,
+                metrics,
+            } => {
                 let names: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
                 match expression {
                     Some(e) => format!("{} ({})", e, names.join(", ")),
@@ -150,6 +155,46 @@ impl AlarmMetric {
             }
             Self::Composite { rule, .. } => format!("composite: {rule}"),
         }
+    }
+
+    /// The API stage the alarm's metrics watch, from their dimensions: `ApiName` (REST) or
+    /// `ApiId` (HTTP) with `Stage`, narrowed by `Resource`+`Method` or `Route` when present.
+    pub fn api(&self) -> Option<ApiRef> {
+        self.metrics().iter().find_map(|m| {
+            let stage = m.dimension("Stage")?.to_string();
+            let (kind, name) = match (m.dimension("ApiName"), m.dimension("ApiId")) {
+                (Some(n), _) => (ApiKind::Rest, n),
+                (None, Some(i)) => (ApiKind::Http, i),
+                _ => return None,
+            };
+            let route = match (
+                m.dimension("Resource"),
+                m.dimension("Method"),
+                m.dimension("Route"),
+            ) {
+                (Some(path), method, _) => Some(RouteRef {
+                    method: method.map(str::to_string),
+                    path: path.to_string(),
+                }),
+                (None, _, Some(route)) => Some(match route.split_once(' ') {
+                    Some((method, path)) => RouteRef {
+                        method: Some(method.to_string()),
+                        path: path.to_string(),
+                    },
+                    None => RouteRef {
+                        method: None,
+                        path: route.to_string(),
+                    },
+                }),
+                _ => None,
+            };
+            Some(ApiRef {
+                kind,
+                name_or_id: name.to_string(),
+                stage,
+                route,
+            })
+        })
     }
 
     /// What kind of trouble the alarm watches for, judged by its metrics.
@@ -226,7 +271,11 @@ pub struct ApiRef {
 
 impl fmt::Display for ApiRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} API {} stage {}", self.kind, self.name_or_id, self.stage)?;
+        write!(
+            f,
+            "{} API {} stage {}",
+            self.kind, self.name_or_id, self.stage
+        )?;
         if let Some(r) = &self.route {
             write!(f, " route {r}")?;
         }

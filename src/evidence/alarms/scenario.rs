@@ -14,7 +14,11 @@ impl AlarmDirectory for Scenario {
                 name: a.metric.clone(),
                 stat: a.stat.clone(),
                 period_s: a.period_s,
-                dimensions: a.dimensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                dimensions: a
+                    .dimensions
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             })
         }))
     }

@@ -135,10 +135,17 @@ pub enum Backend {
         qualifier: Option<String>,
     },
     /// An HTTP endpoint on the internet.
-    Http { url: String },
+    Http {
+        url: String,
+    },
     /// A load balancer reached through a VPC link.
-    LoadBalancer { target: String, vpc_link_id: String },
-    AwsService { uri: String },
+    LoadBalancer {
+        target: String,
+        vpc_link_id: String,
+    },
+    AwsService {
+        uri: String,
+    },
     Mock,
 }
 
@@ -207,7 +214,10 @@ mod tests {
     #[test]
     fn a_bare_function_arn_names_its_function() {
         let arn = "arn:aws:lambda:us-east-1:123456789012:function:report-builder";
-        assert_eq!(lambda_function_of(arn), Some(("report-builder".into(), None)));
+        assert_eq!(
+            lambda_function_of(arn),
+            Some(("report-builder".into(), None))
+        );
     }
 
     #[test]
@@ -222,7 +232,8 @@ mod tests {
     #[test]
     fn an_access_log_arn_gives_its_group() {
         let s = AccessLogSettings {
-            destination_arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigw/orders:*".into(),
+            destination_arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigw/orders:*"
+                .into(),
             format: String::new(),
         };
         assert_eq!(s.log_group(), Some("/aws/apigw/orders"));

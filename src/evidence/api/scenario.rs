@@ -18,7 +18,10 @@ impl ApiCatalog for Scenario {
             })
             .collect();
         match matches.as_slice() {
-            [] => Err(SourceError::NotFound(format!("no {} API {}", api.kind, api.name_or_id))),
+            [] => Err(SourceError::NotFound(format!(
+                "no {} API {}",
+                api.kind, api.name_or_id
+            ))),
             [one] if one.stage.name == api.stage => Ok((*one).clone()),
             [one] => Err(SourceError::NotFound(format!(
                 "API {} has no stage {}",
@@ -28,7 +31,10 @@ impl ApiCatalog for Scenario {
                 "{} REST APIs are named {}: {}",
                 many.len(),
                 api.name_or_id,
-                many.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }

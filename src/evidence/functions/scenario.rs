@@ -5,7 +5,11 @@ use async_trait::async_trait;
 
 #[async_trait]
 impl FunctionCatalog for Scenario {
-    async fn function(&self, name: &str, _qualifier: Option<&str>) -> Result<FunctionSettings, SourceError> {
+    async fn function(
+        &self,
+        name: &str,
+        _qualifier: Option<&str>,
+    ) -> Result<FunctionSettings, SourceError> {
         self.behave(SourceKind::FunctionConfig).await?;
         self.functions
             .iter()

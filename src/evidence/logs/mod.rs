@@ -21,8 +21,10 @@ pub trait LogQuestions: Send + Sync {
         q: &ExecutionLogQuestion,
     ) -> Result<Answered<ExecutionSummary>, SourceError>;
     /// Summarise an access log, reading the fields its format names.
-    async fn access_log(&self, q: &AccessLogQuestion)
-    -> Result<Answered<AccessSummary>, SourceError>;
+    async fn access_log(
+        &self,
+        q: &AccessLogQuestion,
+    ) -> Result<Answered<AccessSummary>, SourceError>;
     /// Summarise a function's REPORT and timeout lines (cold starts, durations).
     async fn function_log(
         &self,
@@ -39,7 +41,10 @@ pub struct ExecutionLogQuestion {
 
 impl ExecutionLogQuestion {
     pub fn log_group(&self) -> String {
-        format!("API-Gateway-Execution-Logs_{}/{}", self.rest_api_id, self.stage)
+        format!(
+            "API-Gateway-Execution-Logs_{}/{}",
+            self.rest_api_id, self.stage
+        )
     }
 }
 

@@ -11,8 +11,11 @@ use serde::{Deserialize, Serialize};
 /// Port: fetch several series over one window in one round trip.
 #[async_trait]
 pub trait MetricStats: Send + Sync {
-    async fn fetch(&self, queries: &[MetricQuery], window: Window)
-    -> Result<Vec<Series>, SourceError>;
+    async fn fetch(
+        &self,
+        queries: &[MetricQuery],
+        window: Window,
+    ) -> Result<Vec<Series>, SourceError>;
 }
 
 /// The quantities the diagnosis reasons about; each maps to one CloudWatch metric.
@@ -121,7 +124,9 @@ pub struct SeriesSet(pub Vec<Series>);
 
 impl SeriesSet {
     pub fn get(&self, measure: Measure, stat: Stat) -> Option<&Series> {
-        self.0.iter().find(|s| s.measure == measure && s.stat == stat)
+        self.0
+            .iter()
+            .find(|s| s.measure == measure && s.stat == stat)
     }
 
     pub fn max_in(&self, measure: Measure, stat: Stat, window: &Window) -> Option<f64> {
@@ -134,7 +139,11 @@ impl SeriesSet {
 }
 
 /// The queries for an API's own metrics: REST by `ApiName`, HTTP by `ApiId`.
-pub fn api_queries(kind: crate::trigger::ApiKind, name_or_id: &str, stage: &str) -> Vec<MetricQuery> {
+pub fn api_queries(
+    kind: crate::trigger::ApiKind,
+    name_or_id: &str,
+    stage: &str,
+) -> Vec<MetricQuery> {
     use crate::trigger::ApiKind;
     let (api_dim, errors) = match kind {
         ApiKind::Rest => ("ApiName", "5XXError"),
@@ -155,8 +164,16 @@ pub fn api_queries(kind: crate::trigger::ApiKind, name_or_id: &str, stage: &str)
     vec![
         q(Measure::ApiLatency, "Latency", Stat::Maximum),
         q(Measure::ApiLatency, "Latency", Stat::P99),
-        q(Measure::ApiIntegrationLatency, "IntegrationLatency", Stat::Maximum),
-        q(Measure::ApiIntegrationLatency, "IntegrationLatency", Stat::P99),
+        q(
+            Measure::ApiIntegrationLatency,
+            "IntegrationLatency",
+            Stat::Maximum,
+        ),
+        q(
+            Measure::ApiIntegrationLatency,
+            "IntegrationLatency",
+            Stat::P99,
+        ),
         q(Measure::Api5xx, errors, Stat::Sum),
         q(Measure::ApiCount, "Count", Stat::Sum),
     ]
@@ -178,7 +195,11 @@ pub fn lambda_queries(function: &str) -> Vec<MetricQuery> {
         q(Measure::LambdaDuration, "Duration", Stat::Maximum),
         q(Measure::LambdaErrors, "Errors", Stat::Sum),
         q(Measure::LambdaThrottles, "Throttles", Stat::Sum),
-        q(Measure::LambdaConcurrentExecutions, "ConcurrentExecutions", Stat::Maximum),
+        q(
+            Measure::LambdaConcurrentExecutions,
+            "ConcurrentExecutions",
+            Stat::Maximum,
+        ),
         q(
             Measure::LambdaSpillover,
             "ProvisionedConcurrencySpilloverInvocations",
@@ -199,9 +220,21 @@ pub fn alb_queries(load_balancer: &str) -> Vec<MetricQuery> {
         period_s: 60,
     };
     vec![
-        q(Measure::AlbTargetResponseTime, "TargetResponseTime", Stat::P99),
-        q(Measure::AlbTargetResponseTime, "TargetResponseTime", Stat::Maximum),
-        q(Measure::AlbTarget5xx, "HTTPCode_Target_5XX_Count", Stat::Sum),
+        q(
+            Measure::AlbTargetResponseTime,
+            "TargetResponseTime",
+            Stat::P99,
+        ),
+        q(
+            Measure::AlbTargetResponseTime,
+            "TargetResponseTime",
+            Stat::Maximum,
+        ),
+        q(
+            Measure::AlbTarget5xx,
+            "HTTPCode_Target_5XX_Count",
+            Stat::Sum,
+        ),
     ]
 }
 
@@ -221,7 +254,10 @@ mod tests {
             stat: Stat::Maximum,
             points: vec![(at(1), 12.5), (at(2), 31.0)],
         };
-        let w = Window { start: at(0), end: at(10) };
+        let w = Window {
+            start: at(0),
+            end: at(10),
+        };
         assert_eq!(s.max_in(&w), Some(31_000.0));
     }
 
@@ -232,7 +268,10 @@ mod tests {
             stat: Stat::Sum,
             points: vec![(at(1), 5.0), (at(5), 7.0), (at(9), 100.0)],
         };
-        let w = Window { start: at(2), end: at(9) };
+        let w = Window {
+            start: at(2),
+            end: at(9),
+        };
         assert_eq!(s.sum_in(&w), Some(7.0));
     }
 
@@ -240,6 +279,9 @@ mod tests {
     fn http_api_queries_use_api_id_and_lowercase_5xx() {
         let q = api_queries(crate::trigger::ApiKind::Http, "a1b2c3d4e5", "$default");
         assert!(q.iter().any(|q| q.name == "5xx"));
-        assert!(q.iter().all(|q| q.dimensions[0] == ("ApiId".into(), "a1b2c3d4e5".into())));
+        assert!(
+            q.iter()
+                .all(|q| q.dimensions[0] == ("ApiId".into(), "a1b2c3d4e5".into()))
+        );
     }
 }

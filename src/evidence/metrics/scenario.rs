@@ -7,7 +7,11 @@ use chrono::Duration;
 
 #[async_trait]
 impl MetricStats for Scenario {
-    async fn fetch(&self, queries: &[MetricQuery], window: Window) -> Result<Vec<Series>, SourceError> {
+    async fn fetch(
+        &self,
+        queries: &[MetricQuery],
+        window: Window,
+    ) -> Result<Vec<Series>, SourceError> {
         let source = match queries.first().map(|q| q.namespace.as_str()) {
             Some("AWS/ApiGateway") => SourceKind::ApiMetrics,
             _ => SourceKind::BackendMetrics,
@@ -21,7 +25,9 @@ impl MetricStats for Scenario {
                     r.namespace == q.namespace
                         && r.name == q.name
                         && r.stat.eq_ignore_ascii_case(q.stat.as_cloudwatch())
-                        && q.dimensions.iter().all(|(k, v)| r.dimensions.get(k) == Some(v))
+                        && q.dimensions
+                            .iter()
+                            .all(|(k, v)| r.dimensions.get(k) == Some(v))
                         && r.dimensions.len() == q.dimensions.len()
                 });
                 let points = recorded

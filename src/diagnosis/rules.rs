@@ -1,2 +1,0 @@
-//! rules
-pub fn diagnose() {}

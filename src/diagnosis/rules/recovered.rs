@@ -1,0 +1,33 @@
+//! The alarm went back to OK: a short follow-up to the earlier notification.
+
+use super::super::{Confidence, Context, Diagnosis, Finding, Step, Verdict, span};
+use crate::evidence::Evidence;
+
+pub(super) fn diagnose(ctx: &Context, evidence: &Evidence) -> Diagnosis {
+    let name = ctx.alarm_name.as_deref().unwrap_or("The alarm");
+    let lasted = match (ctx.changed_at, ctx.previous_changed_at) {
+        (Some(now), Some(then)) if now > then => format!(" after {} in ALARM", span(now - then)),
+        _ => String::new(),
+    };
+    let when = ctx
+        .changed_at
+        .map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M UTC")))
+        .unwrap_or_default();
+    let mut findings = Vec::new();
+    if let Some(then) = ctx.previous_changed_at {
+        findings.push(Finding {
+            step: Step::Context,
+            text: format!("It entered ALARM at {}.", then.format("%Y-%m-%d %H:%M UTC")),
+        });
+    }
+    Diagnosis {
+        verdict: Verdict::Recovered,
+        confidence: Confidence::High,
+        summary: format!("{name} on {} returned to OK{when}{lasted}.", ctx.api),
+        findings,
+        fixes: Vec::new(),
+        gaps: evidence.gaps.clone(),
+        suspects: Vec::new(),
+        worst_requests: Vec::new(),
+    }
+}
