@@ -6,6 +6,7 @@
 
 pub mod diagnosis;
 pub mod evidence;
+pub mod handler;
 pub mod notify;
 pub mod pipeline;
 pub mod report;

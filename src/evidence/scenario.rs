@@ -12,6 +12,7 @@ use crate::trigger::{ApiKind, ApiRef, Window, parse_timestamp};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +172,28 @@ impl Scenario {
             .filter_map(|l| split_log_line(l))
             .filter_map(move |(t, m)| w.contains(t).then_some((t.timestamp_millis(), m))))
     }
+}
+
+/// The recorded accounts shipped in the binary, so replay needs no files.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("orders-api.json", include_str!("../../scenarios/orders-api.json")),
+    ("reports-api.json", include_str!("../../scenarios/reports-api.json")),
+    ("checkout-http.json", include_str!("../../scenarios/checkout-http.json")),
+    ("catalog-api.json", include_str!("../../scenarios/catalog-api.json")),
+    ("payments-api.json", include_str!("../../scenarios/payments-api.json")),
+    ("ingest-api.json", include_str!("../../scenarios/ingest-api.json")),
+    ("inventory-http.json", include_str!("../../scenarios/inventory-http.json")),
+    ("users-api.json", include_str!("../../scenarios/users-api.json")),
+    ("search-api.json", include_str!("../../scenarios/search-api.json")),
+    ("legacy-proxy.json", include_str!("../../scenarios/legacy-proxy.json")),
+];
+
+/// Parses every bundled scenario.
+pub fn bundled() -> Result<Vec<Arc<Scenario>>, ScenarioError> {
+    BUNDLED
+        .iter()
+        .map(|(file, text)| Scenario::parse(file, text).map(Arc::new))
+        .collect()
 }
 
 /// `2026-11-24T02:10:05.123Z (id) message` into its time and message.
