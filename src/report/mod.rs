@@ -1,6 +1,8 @@
 //! Rendering a diagnosis for people and machines. Pure: a [`Report`] in, text or JSON out.
 
 pub mod chat;
+#[cfg(test)]
+mod fixtures;
 pub mod json;
 pub mod slack;
 pub mod sns;
