@@ -366,7 +366,7 @@ fn pieces(word: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::fixtures;
+    use crate::report::fixtures;
     use super::*;
     use crate::diagnosis::{Command, Finding};
 
