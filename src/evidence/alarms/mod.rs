@@ -1,5 +1,6 @@
 //! Other alarms: a composite alarm names no API, its child alarms do.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;

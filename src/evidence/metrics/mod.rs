@@ -1,5 +1,6 @@
 //! Metric series: what the diagnosis asks of CloudWatch metrics.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;
