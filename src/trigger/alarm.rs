@@ -697,7 +697,7 @@ fn periods(period_s: u32, count: u64) -> Duration {
 }
 
 /// The first metric naming an API (`ApiName` for REST, `ApiId` for HTTP) and a stage.
-fn api_of(metrics: &[MetricRef]) -> Option<ApiRef> {
+pub(super) fn api_of(metrics: &[MetricRef]) -> Option<ApiRef> {
     metrics.iter().find_map(|m| {
         let non_empty = |name: &str| m.dimension(name).filter(|v| !v.trim().is_empty());
         let (kind, name_or_id) = match (non_empty("ApiName"), non_empty("ApiId")) {

@@ -160,41 +160,7 @@ impl AlarmMetric {
     /// The API stage the alarm's metrics watch, from their dimensions: `ApiName` (REST) or
     /// `ApiId` (HTTP) with `Stage`, narrowed by `Resource`+`Method` or `Route` when present.
     pub fn api(&self) -> Option<ApiRef> {
-        self.metrics().iter().find_map(|m| {
-            let stage = m.dimension("Stage")?.to_string();
-            let (kind, name) = match (m.dimension("ApiName"), m.dimension("ApiId")) {
-                (Some(n), _) => (ApiKind::Rest, n),
-                (None, Some(i)) => (ApiKind::Http, i),
-                _ => return None,
-            };
-            let route = match (
-                m.dimension("Resource"),
-                m.dimension("Method"),
-                m.dimension("Route"),
-            ) {
-                (Some(path), method, _) => Some(RouteRef {
-                    method: method.map(str::to_string),
-                    path: path.to_string(),
-                }),
-                (None, _, Some(route)) => Some(match route.split_once(' ') {
-                    Some((method, path)) => RouteRef {
-                        method: Some(method.to_string()),
-                        path: path.to_string(),
-                    },
-                    None => RouteRef {
-                        method: None,
-                        path: route.to_string(),
-                    },
-                }),
-                _ => None,
-            };
-            Some(ApiRef {
-                kind,
-                name_or_id: name.to_string(),
-                stage,
-                route,
-            })
-        })
+        alarm::api_of(self.metrics())
     }
 
     /// What kind of trouble the alarm watches for, judged by its metrics.
