@@ -13,27 +13,73 @@ use tokio::time::Instant;
 
 /// Sample events shipped in the binary, so `replay` works from anywhere.
 const BUNDLED_EVENTS: &[(&str, &str)] = &[
-    ("rest-integration-timeout-too-low.json", include_str!("../events/rest-integration-timeout-too-low.json")),
-    ("rest-hard-limit-sns.json", include_str!("../events/rest-hard-limit-sns.json")),
-    ("http-backend-slow-eventbridge.json", include_str!("../events/http-backend-slow-eventbridge.json")),
-    ("rest-cold-start.json", include_str!("../events/rest-cold-start.json")),
-    ("rest-function-timeout-sns.json", include_str!("../events/rest-function-timeout-sns.json")),
-    ("rest-throttling.json", include_str!("../events/rest-throttling.json")),
-    ("http-alb-backend-errors-sns.json", include_str!("../events/http-alb-backend-errors-sns.json")),
-    ("rest-malformed-proxy-eventbridge.json", include_str!("../events/rest-malformed-proxy-eventbridge.json")),
-    ("rest-gateway-overhead.json", include_str!("../events/rest-gateway-overhead.json")),
-    ("http-metric-math-insufficient.json", include_str!("../events/http-metric-math-insufficient.json")),
-    ("rest-recovered-sns.json", include_str!("../events/rest-recovered-sns.json")),
-    ("composite-eventbridge.json", include_str!("../events/composite-eventbridge.json")),
-    ("http-daily-5xx-sns.json", include_str!("../events/http-daily-5xx-sns.json")),
-    ("scheduled-check.json", include_str!("../events/scheduled-check.json")),
+    (
+        "rest-integration-timeout-too-low.json",
+        include_str!("../events/rest-integration-timeout-too-low.json"),
+    ),
+    (
+        "rest-hard-limit-sns.json",
+        include_str!("../events/rest-hard-limit-sns.json"),
+    ),
+    (
+        "http-backend-slow-eventbridge.json",
+        include_str!("../events/http-backend-slow-eventbridge.json"),
+    ),
+    (
+        "rest-cold-start.json",
+        include_str!("../events/rest-cold-start.json"),
+    ),
+    (
+        "rest-function-timeout-sns.json",
+        include_str!("../events/rest-function-timeout-sns.json"),
+    ),
+    (
+        "rest-throttling.json",
+        include_str!("../events/rest-throttling.json"),
+    ),
+    (
+        "http-alb-backend-errors-sns.json",
+        include_str!("../events/http-alb-backend-errors-sns.json"),
+    ),
+    (
+        "rest-malformed-proxy-eventbridge.json",
+        include_str!("../events/rest-malformed-proxy-eventbridge.json"),
+    ),
+    (
+        "rest-gateway-overhead.json",
+        include_str!("../events/rest-gateway-overhead.json"),
+    ),
+    (
+        "http-metric-math-insufficient.json",
+        include_str!("../events/http-metric-math-insufficient.json"),
+    ),
+    (
+        "rest-recovered-sns.json",
+        include_str!("../events/rest-recovered-sns.json"),
+    ),
+    (
+        "composite-eventbridge.json",
+        include_str!("../events/composite-eventbridge.json"),
+    ),
+    (
+        "http-daily-5xx-sns.json",
+        include_str!("../events/http-daily-5xx-sns.json"),
+    ),
+    (
+        "scheduled-check.json",
+        include_str!("../events/scheduled-check.json"),
+    ),
 ];
 
 /// How long a replay may gather before the report goes out anyway.
 const REPLAY_BUDGET: Duration = Duration::from_secs(20);
 
 #[derive(Parser)]
-#[command(name = "gateway-doctor", version, about = "Root-cause diagnosis for API Gateway alarms")]
+#[command(
+    name = "gateway-doctor",
+    version,
+    about = "Root-cause diagnosis for API Gateway alarms"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,11 +115,19 @@ pub async fn run() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
-        Command::Replay { events, scenario, format } => replay(events, scenario, format).await,
+        Command::Replay {
+            events,
+            scenario,
+            format,
+        } => replay(events, scenario, format).await,
         Command::Decode { event } => decode(&event),
     };
     match result {
@@ -97,15 +151,24 @@ fn decode(path: &PathBuf) -> Result<(), String> {
         Trigger::Schedule(s) => serde_json::to_value(serde_json::json!({ "schedule": s })),
     }
     .map_err(|e| e.to_string())?;
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
     Ok(())
 }
 
-async fn replay(events: Vec<PathBuf>, scenario: Option<PathBuf>, format: Format) -> Result<(), String> {
+async fn replay(
+    events: Vec<PathBuf>,
+    scenario: Option<PathBuf>,
+    format: Format,
+) -> Result<(), String> {
     let account = match &scenario {
         Some(path) => {
-            let text = String::from_utf8(read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-            let s = Scenario::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
+            let text =
+                String::from_utf8(read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+            let s =
+                Scenario::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
             Account::Recorded(vec![Arc::new(s)])
         }
         None => Account::Recorded(scenario::bundled().map_err(|e| e.to_string())?),
@@ -151,7 +214,10 @@ async fn replay(events: Vec<PathBuf>, scenario: Option<PathBuf>, format: Format)
         }
     }
     if failed > 0 {
-        return Err(format!("{failed} of {} events could not be replayed", inputs.len()));
+        return Err(format!(
+            "{failed} of {} events could not be replayed",
+            inputs.len()
+        ));
     }
     Ok(())
 }

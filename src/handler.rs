@@ -78,3 +78,18 @@ async fn deliver(app: &App, report: &crate::report::Report) -> Result<(), Handle
     }
     Ok(())
 }
+
+/// How a failed invocation reads in the Lambda console and the failure destination.
+impl From<HandlerError> for lambda_runtime::Diagnostic {
+    fn from(e: HandlerError) -> Self {
+        let error_type = match &e {
+            HandlerError::Decode(_) => "UndecodableEvent",
+            HandlerError::Pipeline(_) => "PipelineFailed",
+            HandlerError::NotDelivered { .. } => "NotDelivered",
+        };
+        lambda_runtime::Diagnostic {
+            error_type: error_type.into(),
+            error_message: e.to_string(),
+        }
+    }
+}

@@ -88,10 +88,7 @@ impl Account {
                 };
                 let found = match scenarios.as_slice() {
                     [only] => Some(only.clone()),
-                    many => many
-                        .iter()
-                        .find(|s| s.answers.contains(&key))
-                        .cloned(),
+                    many => many.iter().find(|s| s.answers.contains(&key)).cloned(),
                 };
                 let s = found.ok_or(PipelineError::NoScenario(key))?;
                 Ok((Sources::from_scenario(s.clone()), Some(s)))

@@ -59,7 +59,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_patch_operation_is_printed_unquoted() {
+    fn a_patch_operation_is_printed_as_one_word() {
         let c = Command::aws("apigateway", "update-integration")
             .arg("rest-api-id", "a1b2c3d4e5")
             .arg(
@@ -68,8 +68,9 @@ mod tests {
             );
         assert_eq!(
             c.to_string(),
-            "aws apigateway update-integration --rest-api-id a1b2c3d4e5 --patch-operations op=replace,path=/timeoutInMillis,value=29000"
+            "aws apigateway update-integration --rest-api-id a1b2c3d4e5 --patch-operations 'op=replace,path=/timeoutInMillis,value=29000'"
         );
+        assert_eq!(shlex::split(&c.to_string()).unwrap(), c.argv());
     }
 
     #[test]

@@ -166,12 +166,6 @@ pub async fn gather(
             window,
         })
     });
-    let trace_q = stage.tracing.then(|| TraceQuestion {
-        api_id: description.id.clone(),
-        stage: stage.name.clone(),
-        window,
-        limit: plan.trace_limit,
-    });
     let backends = backends_of(&description, api, plan.max_backends);
     let functions: Vec<String> = backends
         .iter()
@@ -180,6 +174,18 @@ pub async fn gather(
             _ => None,
         })
         .collect();
+    // REST stages trace themselves; HTTP APIs cannot, but their functions' active tracing can.
+    let traced = match description.protocol {
+        Protocol::Rest => stage.tracing,
+        Protocol::Http | Protocol::WebSocket => !functions.is_empty(),
+    };
+    let trace_q = traced.then(|| TraceQuestion {
+        api_id: description.id.clone(),
+        stage: stage.name.clone(),
+        functions: functions.clone(),
+        window,
+        limit: plan.trace_limit,
+    });
     let change_q = ChangeQuestion {
         api_id: description.id.clone(),
         stage: stage.name.clone(),
@@ -257,11 +263,11 @@ pub async fn gather(
     let traces = match traces {
         Some(r) => ledger.take(SourceKind::Traces, &api_subject, r),
         None => {
-            ledger.not_enabled(
-                SourceKind::Traces,
-                &api_subject,
-                "X-Ray tracing is off on the stage",
-            );
+            let why = match description.protocol {
+                Protocol::Rest => "X-Ray tracing is off on the stage",
+                _ => "HTTP APIs do not support X-Ray and no Lambda backend could be traced instead",
+            };
+            ledger.not_enabled(SourceKind::Traces, &api_subject, why);
             None
         }
     };

@@ -176,16 +176,46 @@ impl Scenario {
 
 /// The recorded accounts shipped in the binary, so replay needs no files.
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("orders-api.json", include_str!("../../scenarios/orders-api.json")),
-    ("reports-api.json", include_str!("../../scenarios/reports-api.json")),
-    ("checkout-http.json", include_str!("../../scenarios/checkout-http.json")),
-    ("catalog-api.json", include_str!("../../scenarios/catalog-api.json")),
-    ("payments-api.json", include_str!("../../scenarios/payments-api.json")),
-    ("ingest-api.json", include_str!("../../scenarios/ingest-api.json")),
-    ("inventory-http.json", include_str!("../../scenarios/inventory-http.json")),
-    ("users-api.json", include_str!("../../scenarios/users-api.json")),
-    ("search-api.json", include_str!("../../scenarios/search-api.json")),
-    ("legacy-proxy.json", include_str!("../../scenarios/legacy-proxy.json")),
+    (
+        "orders-api.json",
+        include_str!("../../scenarios/orders-api.json"),
+    ),
+    (
+        "reports-api.json",
+        include_str!("../../scenarios/reports-api.json"),
+    ),
+    (
+        "checkout-http.json",
+        include_str!("../../scenarios/checkout-http.json"),
+    ),
+    (
+        "catalog-api.json",
+        include_str!("../../scenarios/catalog-api.json"),
+    ),
+    (
+        "payments-api.json",
+        include_str!("../../scenarios/payments-api.json"),
+    ),
+    (
+        "ingest-api.json",
+        include_str!("../../scenarios/ingest-api.json"),
+    ),
+    (
+        "inventory-http.json",
+        include_str!("../../scenarios/inventory-http.json"),
+    ),
+    (
+        "users-api.json",
+        include_str!("../../scenarios/users-api.json"),
+    ),
+    (
+        "search-api.json",
+        include_str!("../../scenarios/search-api.json"),
+    ),
+    (
+        "legacy-proxy.json",
+        include_str!("../../scenarios/legacy-proxy.json"),
+    ),
 ];
 
 /// Parses every bundled scenario.

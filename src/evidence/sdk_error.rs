@@ -11,22 +11,57 @@ where
     R: std::fmt::Debug,
 {
     let detail = || {
-        let msg = err.message().map(str::to_string).unwrap_or_else(|| DisplayErrorContext(err).to_string());
+        let msg = err
+            .message()
+            .map(str::to_string)
+            .unwrap_or_else(|| DisplayErrorContext(err).to_string());
         format!("{operation}: {msg}")
     };
     match err {
-        SdkError::TimeoutError(_) => SourceError::DeadlinePassed(format!("{operation}: the call timed out")),
-        SdkError::DispatchFailure(_) => SourceError::Service(format!("{operation}: could not reach the service: {}", DisplayErrorContext(err))),
-        SdkError::ResponseError(_) => SourceError::Malformed(format!("{operation}: {}", DisplayErrorContext(err))),
-        _ => match err.code().unwrap_or_default() {
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "UnrecognizedClientException"
-            | "ExpiredTokenException" | "InvalidClientTokenId" => SourceError::AccessDenied(detail()),
-            "Throttling" | "ThrottlingException" | "ThrottledException" | "TooManyRequestsException"
-            | "LimitExceededException" | "RequestLimitExceeded" | "ServiceQuotaExceededException" => SourceError::Throttled(detail()),
-            "ResourceNotFoundException" | "NotFoundException" | "NotFound" | "ResourceNotFound" => SourceError::NotFound(detail()),
+        SdkError::TimeoutError(_) => {
+            SourceError::DeadlinePassed(format!("{operation}: the call timed out"))
+        }
+        SdkError::DispatchFailure(_) => SourceError::Service(format!(
+            "{operation}: could not reach the service: {}",
+            DisplayErrorContext(err)
+        )),
+        SdkError::ResponseError(_) => {
+            SourceError::Malformed(format!("{operation}: {}", DisplayErrorContext(err)))
+        }
+        _ => match code(err).as_str() {
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "UnrecognizedClientException"
+            | "ExpiredTokenException"
+            | "InvalidClientTokenId" => SourceError::AccessDenied(detail()),
+            "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "TooManyRequestsException"
+            | "LimitExceededException"
+            | "RequestLimitExceeded"
+            | "ServiceQuotaExceededException" => SourceError::Throttled(detail()),
+            "ResourceNotFoundException" | "NotFoundException" | "NotFound" | "ResourceNotFound" => {
+                SourceError::NotFound(detail())
+            }
             _ => SourceError::Service(detail()),
         },
     }
+}
+
+/// The error's code; a modelled exception built without metadata names itself in its Display.
+fn code<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    err.code().map(str::to_string).unwrap_or_else(|| {
+        err.as_service_error()
+            .map(|e| e.to_string())
+            .and_then(|d| d.split(':').next().map(|c| c.trim().to_string()))
+            .unwrap_or_default()
+    })
 }
 
 #[cfg(test)]
@@ -37,25 +72,40 @@ mod tests {
     use aws_smithy_runtime_api::http::{Response, StatusCode};
     use aws_smithy_types::body::SdkBody;
 
-    fn service_error(e: GetFunctionConfigurationError) -> SdkError<GetFunctionConfigurationError, Response> {
-        SdkError::service_error(e, Response::new(StatusCode::try_from(400).unwrap(), SdkBody::empty()))
+    fn service_error(
+        e: GetFunctionConfigurationError,
+    ) -> SdkError<GetFunctionConfigurationError, Response> {
+        SdkError::service_error(
+            e,
+            Response::new(StatusCode::try_from(400).unwrap(), SdkBody::empty()),
+        )
     }
 
     #[test]
     fn a_lambda_throttle_becomes_a_throttled_gap() {
         let e = service_error(GetFunctionConfigurationError::TooManyRequestsException(
-            TooManyRequestsException::builder().message("Rate exceeded").build(),
+            TooManyRequestsException::builder()
+                .message("Rate exceeded")
+                .build(),
         ));
         let got = source_error("lambda:GetFunctionConfiguration", &e);
-        assert!(matches!(got, SourceError::Throttled(ref m) if m.contains("Rate exceeded")), "{got:?}");
+        assert!(
+            matches!(got, SourceError::Throttled(ref m) if m.contains("Rate exceeded")),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn a_missing_function_becomes_not_found() {
         let e = service_error(GetFunctionConfigurationError::ResourceNotFoundException(
-            ResourceNotFoundException::builder().message("Function not found").build(),
+            ResourceNotFoundException::builder()
+                .message("Function not found")
+                .build(),
         ));
-        assert!(matches!(source_error("lambda:GetFunctionConfiguration", &e), SourceError::NotFound(_)));
+        assert!(matches!(
+            source_error("lambda:GetFunctionConfiguration", &e),
+            SourceError::NotFound(_)
+        ));
     }
 
     #[test]
@@ -65,6 +115,9 @@ mod tests {
             .message("User is not authorized to perform: lambda:GetFunctionConfiguration")
             .build();
         let e = service_error(GetFunctionConfigurationError::generic(meta));
-        assert!(matches!(source_error("lambda:GetFunctionConfiguration", &e), SourceError::AccessDenied(_)));
+        assert!(matches!(
+            source_error("lambda:GetFunctionConfiguration", &e),
+            SourceError::AccessDenied(_)
+        ));
     }
 }

@@ -366,9 +366,9 @@ fn pieces(word: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::report::fixtures;
     use super::*;
     use crate::diagnosis::{Command, Finding};
+    use crate::report::fixtures;
 
     fn position(haystack: &str, needle: &str) -> usize {
         haystack

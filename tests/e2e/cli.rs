@@ -32,7 +32,10 @@ fn replay_without_arguments_reports_on_every_bundled_event_and_names_each_scenar
     for d in &docs {
         assert!(d["verdict"].as_str().is_some_and(|v| !v.is_empty()), "{d}");
     }
-    assert_eq!(stderr(&o).matches("answered by bundled scenario").count(), event_files().len());
+    assert_eq!(
+        stderr(&o).matches("answered by bundled scenario").count(),
+        event_files().len()
+    );
 }
 
 #[test]
@@ -41,14 +44,25 @@ fn replay_prints_a_readable_text_report_by_default() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("catalog-api"), "{out}");
-    assert!(out.contains("aws lambda put-provisioned-concurrency-config"), "{out}");
-    assert!(stderr(&o).contains("catalog-api"), "says which scenario answered");
+    assert!(
+        out.contains("aws lambda put-provisioned-concurrency-config"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("catalog-api"),
+        "says which scenario answered"
+    );
 }
 
 #[test]
 fn every_output_format_renders() {
     for format in ["text", "slack", "sns", "chat", "json"] {
-        let o = cli(&["replay", "--format", format, "events/rest-function-timeout-sns.json"]);
+        let o = cli(&[
+            "replay",
+            "--format",
+            format,
+            "events/rest-function-timeout-sns.json",
+        ]);
         assert!(o.status.success(), "{format}: {}", stderr(&o));
         assert!(!stdout(&o).trim().is_empty(), "{format}");
     }
@@ -89,7 +103,11 @@ fn decode_of_unusable_input_exits_non_zero_with_a_one_line_reason() {
     std::fs::create_dir_all(&dir).expect("tmp");
     let cases = [
         ("not-json.json", "this is not json", "not JSON"),
-        ("unknown.json", r#"{"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2"}"#, "unrecognised"),
+        (
+            "unknown.json",
+            r#"{"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2"}"#,
+            "unrecognised",
+        ),
     ];
     for (name, body, says) in cases {
         let p = dir.join(name);
@@ -109,10 +127,19 @@ fn decode_of_unusable_input_exits_non_zero_with_a_one_line_reason() {
 fn an_event_no_scenario_answers_is_an_error_naming_the_alarm() {
     let dir = std::env::temp_dir().join(format!("gd-cli-ns-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
-    let text = std::fs::read_to_string(root().join("events/rest-integration-timeout-too-low.json")).expect("read");
+    let text = std::fs::read_to_string(root().join("events/rest-integration-timeout-too-low.json"))
+        .expect("read");
     let p = dir.join("renamed.json");
-    std::fs::write(&p, text.replace("orders-api-prod-5xx", "nobody-knows-this-alarm")).expect("write");
+    std::fs::write(
+        &p,
+        text.replace("orders-api-prod-5xx", "nobody-knows-this-alarm"),
+    )
+    .expect("write");
     let o = cli(&["replay", p.to_str().expect("utf8")]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("nobody-knows-this-alarm"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nobody-knows-this-alarm"),
+        "{}",
+        stderr(&o)
+    );
 }

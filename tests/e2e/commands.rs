@@ -9,25 +9,94 @@ use gateway_doctor::evidence::metrics::Stat;
 
 /// (service, operation, required flags, optional flags). `--region`, `--query`, `--output` are global.
 const OPERATIONS: &[(&str, &str, &[&str], &[&str])] = &[
-    ("apigateway", "update-integration", &["rest-api-id", "resource-id", "http-method"], &["patch-operations"]),
-    ("apigateway", "create-deployment", &["rest-api-id"], &["stage-name", "description", "stage-description"]),
+    (
+        "apigateway",
+        "update-integration",
+        &["rest-api-id", "resource-id", "http-method"],
+        &["patch-operations"],
+    ),
+    (
+        "apigateway",
+        "create-deployment",
+        &["rest-api-id"],
+        &["stage-name", "description", "stage-description"],
+    ),
     ("apigateway", "get-resources", &["rest-api-id"], &[]),
-    ("apigateway", "update-stage", &["rest-api-id", "stage-name"], &["patch-operations"]),
+    (
+        "apigateway",
+        "update-stage",
+        &["rest-api-id", "stage-name"],
+        &["patch-operations"],
+    ),
     ("apigateway", "get-authorizers", &["rest-api-id"], &[]),
-    ("apigatewayv2", "update-integration", &["api-id", "integration-id"], &["timeout-in-millis"]),
-    ("apigatewayv2", "create-deployment", &["api-id"], &["stage-name", "description"]),
+    (
+        "apigatewayv2",
+        "update-integration",
+        &["api-id", "integration-id"],
+        &["timeout-in-millis"],
+    ),
+    (
+        "apigatewayv2",
+        "create-deployment",
+        &["api-id"],
+        &["stage-name", "description"],
+    ),
     ("apigatewayv2", "get-integrations", &["api-id"], &[]),
-    ("apigatewayv2", "update-stage", &["api-id", "stage-name"], &["access-log-settings", "default-route-settings"]),
+    (
+        "apigatewayv2",
+        "update-stage",
+        &["api-id", "stage-name"],
+        &["access-log-settings", "default-route-settings"],
+    ),
     ("apigatewayv2", "get-authorizers", &["api-id"], &[]),
-    ("lambda", "update-function-configuration", &["function-name"], &["timeout", "memory-size", "tracing-config"]),
-    ("lambda", "put-function-concurrency", &["function-name", "reserved-concurrent-executions"], &[]),
-    ("lambda", "put-provisioned-concurrency-config", &["function-name", "qualifier", "provisioned-concurrent-executions"], &[]),
+    (
+        "lambda",
+        "update-function-configuration",
+        &["function-name"],
+        &["timeout", "memory-size", "tracing-config"],
+    ),
+    (
+        "lambda",
+        "put-function-concurrency",
+        &["function-name", "reserved-concurrent-executions"],
+        &[],
+    ),
+    (
+        "lambda",
+        "put-provisioned-concurrency-config",
+        &[
+            "function-name",
+            "qualifier",
+            "provisioned-concurrent-executions",
+        ],
+        &[],
+    ),
     ("lambda", "get-account-settings", &[], &[]),
-    ("service-quotas", "request-service-quota-increase", &["service-code", "quota-code", "desired-value"], &[]),
-    ("service-quotas", "list-service-quotas", &["service-code"], &[]),
-    ("logs", "filter-log-events", &["log-group-name"], &["start-time", "end-time", "filter-pattern"]),
+    (
+        "service-quotas",
+        "request-service-quota-increase",
+        &["service-code", "quota-code", "desired-value"],
+        &[],
+    ),
+    (
+        "service-quotas",
+        "list-service-quotas",
+        &["service-code"],
+        &[],
+    ),
+    (
+        "logs",
+        "filter-log-events",
+        &["log-group-name"],
+        &["start-time", "end-time", "filter-pattern"],
+    ),
     ("logs", "create-log-group", &["log-group-name"], &[]),
-    ("elbv2", "describe-target-groups", &[], &["load-balancer-arn"]),
+    (
+        "elbv2",
+        "describe-target-groups",
+        &[],
+        &["load-balancer-arn"],
+    ),
 ];
 const GLOBAL: &[&str] = &["region", "query", "output"];
 
@@ -45,27 +114,38 @@ fn check(printed: &str) -> Result<(), String> {
     let (_, _, required, optional) = OPERATIONS
         .iter()
         .find(|(s, o, _, _)| *s == service && *o == op)
-        .ok_or(format!("`aws {service} {op}` is not in the operation table"))?;
+        .ok_or(format!(
+            "`aws {service} {op}` is not in the operation table"
+        ))?;
     let mut seen = Vec::new();
     let mut rest = argv[3..].iter();
     while let Some(flag) = rest.next() {
-        let name = flag.strip_prefix("--").ok_or(format!("`{flag}` is not a flag"))?;
+        let name = flag
+            .strip_prefix("--")
+            .ok_or(format!("`{flag}` is not a flag"))?;
         let value = rest.next().ok_or(format!("--{name} has no value"))?;
         if !required.contains(&name) && !optional.contains(&name) && !GLOBAL.contains(&name) {
             return Err(format!("--{name} is not a flag of `aws {service} {op}`"));
         }
         if value.is_empty() || value.starts_with("--") || value.contains('<') {
-            return Err(format!("--{name} has a missing or placeholder value `{value}`"));
+            return Err(format!(
+                "--{name} has a missing or placeholder value `{value}`"
+            ));
         }
         let ok = match name {
             "timeout" => integer_in(value, 1, 900),
             "timeout-in-millis" => integer_in(value, 50, 30_000),
             "memory-size" => integer_in(value, 128, 10_240),
-            "reserved-concurrent-executions" | "provisioned-concurrent-executions" => integer_in(value, 1, 100_000),
+            "reserved-concurrent-executions" | "provisioned-concurrent-executions" => {
+                integer_in(value, 1, 100_000)
+            }
             "start-time" | "end-time" => integer_in(value, 1_000_000_000_000, 9_999_999_999_999),
             "desired-value" => value.parse::<f64>().is_ok(),
             "tracing-config" => value == "Mode=Active" || value == "Mode=PassThrough",
-            "http-method" => ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"].contains(&value.as_str()),
+            "http-method" => [
+                "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
+            ]
+            .contains(&value.as_str()),
             "patch-operations" => valid_patch(value),
             "access-log-settings" => serde_json::from_str::<serde_json::Value>(value)
                 .is_ok_and(|v| v["DestinationArn"].is_string() && v["Format"].is_string()),
@@ -89,7 +169,10 @@ fn check(printed: &str) -> Result<(), String> {
 fn valid_patch(value: &str) -> bool {
     if value.starts_with('[') {
         return serde_json::from_str::<Vec<serde_json::Value>>(value).is_ok_and(|ops| {
-            !ops.is_empty() && ops.iter().all(|o| o["op"].is_string() && o["path"].as_str().is_some_and(|p| p.starts_with('/')))
+            !ops.is_empty()
+                && ops.iter().all(|o| {
+                    o["op"].is_string() && o["path"].as_str().is_some_and(|p| p.starts_with('/'))
+                })
         });
     }
     let parts: Vec<&str> = value.split(',').collect();
@@ -160,14 +243,28 @@ async fn the_commands_that_turn_evidence_on_are_valid_for_rest_and_http_apis() {
         api.stage.detailed_metrics = false;
     }
     rest.logs.clear();
-    rest.metrics.retain(|m| m.namespace == "AWS/ApiGateway" && m.stat.eq_ignore_ascii_case(Stat::Sum.as_cloudwatch()));
+    rest.metrics.retain(|m| {
+        m.namespace == "AWS/ApiGateway" && m.stat.eq_ignore_ascii_case(Stat::Sum.as_cloudwatch())
+    });
     let trigger = decode_file(&root().join("events/rest-integration-timeout-too-low.json"));
     let reports = reports_for(&trigger, &single(rest)).await;
-    assert_eq!(reports[0].diagnosis.verdict.as_str(), "insufficient_evidence");
+    assert_eq!(
+        reports[0].diagnosis.verdict.as_str(),
+        "insufficient_evidence"
+    );
     let printed = commands_of(&reports[0]);
-    assert!(printed.iter().any(|c| c.contains("logging/loglevel")), "{printed:?}");
-    assert!(printed.iter().any(|c| c.contains("accessLogSettings")), "{printed:?}");
-    assert!(printed.iter().any(|c| c.contains("tracingEnabled")), "{printed:?}");
+    assert!(
+        printed.iter().any(|c| c.contains("logging/loglevel")),
+        "{printed:?}"
+    );
+    assert!(
+        printed.iter().any(|c| c.contains("accessLogSettings")),
+        "{printed:?}"
+    );
+    assert!(
+        printed.iter().any(|c| c.contains("tracingEnabled")),
+        "{printed:?}"
+    );
     for c in printed {
         check(&c).unwrap_or_else(|why| panic!("`{c}` {why}"));
     }

@@ -8,7 +8,9 @@ async fn a_source_that_is_denied_becomes_a_named_gap_and_the_report_still_goes_o
     let mut s = scenario_file("orders-api.json");
     s.failures.insert(
         SourceKind::Traces,
-        SourceError::AccessDenied("User is not authorized to perform: xray:GetTraceSummaries".into()),
+        SourceError::AccessDenied(
+            "User is not authorized to perform: xray:GetTraceSummaries".into(),
+        ),
     );
     s.failures.insert(
         SourceKind::FunctionLog,
@@ -18,7 +20,8 @@ async fn a_source_that_is_denied_becomes_a_named_gap_and_the_report_still_goes_o
     let reports = reports_for(&trigger, &single(s)).await;
     let gaps = &reports[0].diagnosis.gaps;
     assert!(
-        gaps.iter().any(|g| g.source == SourceKind::FunctionLog && matches!(g.reason, SourceError::Throttled(_))),
+        gaps.iter().any(|g| g.source == SourceKind::FunctionLog
+            && matches!(g.reason, SourceError::Throttled(_))),
         "{gaps:?}"
     );
     assert!(!reports[0].diagnosis.summary.is_empty());
@@ -34,13 +37,19 @@ async fn a_source_later_than_the_deadline_becomes_a_gap_before_the_deadline() {
     let outcomes = pipeline::run(&trigger, &single(s), &Settings::default(), deadline)
         .await
         .expect("runs");
-    assert!(started.elapsed() < Duration::from_secs(4), "did not wait for the late source");
-    let Outcome::Report(r) = &outcomes[0] else { panic!("a report") };
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "did not wait for the late source"
+    );
+    let Outcome::Report(r) = &outcomes[0] else {
+        panic!("a report")
+    };
     assert!(
         r.diagnosis
             .gaps
             .iter()
-            .any(|g| g.source == SourceKind::ExecutionLog && matches!(g.reason, SourceError::DeadlinePassed(_))),
+            .any(|g| g.source == SourceKind::ExecutionLog
+                && matches!(g.reason, SourceError::DeadlinePassed(_))),
         "{:?}",
         r.diagnosis.gaps
     );
@@ -54,7 +63,10 @@ async fn an_alarm_on_an_api_the_account_does_not_have_is_reported_with_why() {
     let reports = reports_for(&trigger, &single(s)).await;
     let d = &reports[0].diagnosis;
     assert!(
-        d.gaps.iter().any(|g| g.source == SourceKind::ApiConfig && matches!(g.reason, SourceError::NotFound(_))),
+        d.gaps
+            .iter()
+            .any(|g| g.source == SourceKind::ApiConfig
+                && matches!(g.reason, SourceError::NotFound(_))),
         "{:?}",
         d.gaps
     );
@@ -69,5 +81,9 @@ async fn a_composite_alarm_whose_children_cannot_be_resolved_is_still_reported()
     let d = &reports[0].diagnosis;
     assert_eq!(d.verdict.as_str(), "insufficient_evidence");
     assert!(d.summary.contains("orders-api-health"), "{}", d.summary);
-    assert!(d.gaps.iter().any(|g| g.source == SourceKind::Alarms), "{:?}", d.gaps);
+    assert!(
+        d.gaps.iter().any(|g| g.source == SourceKind::Alarms),
+        "{:?}",
+        d.gaps
+    );
 }

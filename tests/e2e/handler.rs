@@ -61,7 +61,12 @@ async fn every_bundled_event_is_diagnosed_and_delivered_by_the_handler() {
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let sent = captured.0.lock().expect("lock").len() - before;
         let returned = out["reports"].as_array().map_or(0, Vec::len);
-        assert_eq!(sent, returned, "{}: every report returned was delivered", file.display());
+        assert_eq!(
+            sent,
+            returned,
+            "{}: every report returned was delivered",
+            file.display()
+        );
         assert!(sent >= 1, "{}: a report went out", file.display());
         assert!(out["reports"][0]["verdict"].is_string());
     }
@@ -70,11 +75,18 @@ async fn every_bundled_event_is_diagnosed_and_delivered_by_the_handler() {
 #[tokio::test]
 async fn an_event_that_cannot_be_decoded_fails_the_invocation_with_the_reason() {
     let app = app(vec![Arc::new(Captured::default())]);
-    let err = handle(&app, &serde_json::json!({"hello": "world"}), Duration::from_secs(5))
-        .await
-        .expect_err("must fail so the event reaches the failure destination");
+    let err = handle(
+        &app,
+        &serde_json::json!({"hello": "world"}),
+        Duration::from_secs(5),
+    )
+    .await
+    .expect_err("must fail so the event reaches the failure destination");
     assert!(matches!(err, HandlerError::Decode(_)));
-    assert!(err.to_string().contains("hello"), "names what it saw: {err}");
+    assert!(
+        err.to_string().contains("hello"),
+        "names what it saw: {err}"
+    );
 }
 
 #[tokio::test]
@@ -82,7 +94,9 @@ async fn one_working_notifier_is_enough_but_none_fails_the_invocation() {
     let file = root().join("events/rest-integration-timeout-too-low.json");
     let captured = Arc::new(Captured::default());
     let ok = app(vec![Arc::new(Refusing), captured.clone()]);
-    handle(&ok, &json_of(&file), Duration::from_secs(30)).await.expect("delivered once");
+    handle(&ok, &json_of(&file), Duration::from_secs(30))
+        .await
+        .expect("delivered once");
     assert_eq!(captured.0.lock().expect("lock").len(), 1);
 
     let none = app(vec![Arc::new(Refusing)]);

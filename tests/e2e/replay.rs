@@ -9,24 +9,39 @@ use std::collections::BTreeSet;
 
 /// The verdict each bundled event must produce (events/ and scenarios/ are written to this table).
 const EXPECTED: &[(&str, Verdict)] = &[
-    ("rest-integration-timeout-too-low.json", Verdict::IntegrationTimeoutTooLow),
+    (
+        "rest-integration-timeout-too-low.json",
+        Verdict::IntegrationTimeoutTooLow,
+    ),
     ("rest-hard-limit-sns.json", Verdict::HardLimit),
     ("http-backend-slow-eventbridge.json", Verdict::BackendSlow),
     ("rest-cold-start.json", Verdict::ColdStart),
     ("rest-function-timeout-sns.json", Verdict::FunctionTimeout),
     ("rest-throttling.json", Verdict::Throttling),
     ("http-alb-backend-errors-sns.json", Verdict::BackendErrors),
-    ("rest-malformed-proxy-eventbridge.json", Verdict::BackendErrors),
+    (
+        "rest-malformed-proxy-eventbridge.json",
+        Verdict::BackendErrors,
+    ),
     ("rest-gateway-overhead.json", Verdict::GatewayOverhead),
-    ("http-metric-math-insufficient.json", Verdict::InsufficientEvidence),
+    (
+        "http-metric-math-insufficient.json",
+        Verdict::InsufficientEvidence,
+    ),
     ("rest-recovered-sns.json", Verdict::Recovered),
-    ("composite-eventbridge.json", Verdict::IntegrationTimeoutTooLow),
+    (
+        "composite-eventbridge.json",
+        Verdict::IntegrationTimeoutTooLow,
+    ),
     ("http-daily-5xx-sns.json", Verdict::BackendErrors),
     ("scheduled-check.json", Verdict::ColdStart),
 ];
 
 fn expected(file: &Path) -> Verdict {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     EXPECTED
         .iter()
         .find(|(f, _)| *f == name)
@@ -38,7 +53,11 @@ fn expected(file: &Path) -> Verdict {
 async fn every_bundled_event_gives_its_expected_verdict() {
     let account = bundled_account();
     let files = event_files();
-    assert_eq!(files.len(), EXPECTED.len(), "every event file is in the table and vice versa");
+    assert_eq!(
+        files.len(),
+        EXPECTED.len(),
+        "every event file is in the table and vice versa"
+    );
     for file in files {
         let reports = reports_for(&decode_file(&file), &account).await;
         assert_eq!(reports.len(), 1, "{}: one report", file.display());
@@ -53,7 +72,11 @@ async fn every_bundled_event_gives_its_expected_verdict() {
         );
         assert!(!d.summary.is_empty());
         if d.verdict != Verdict::Recovered {
-            assert!(!d.findings.is_empty(), "{}: findings back the verdict", file.display());
+            assert!(
+                !d.findings.is_empty(),
+                "{}: findings back the verdict",
+                file.display()
+            );
             assert!(!d.fixes.is_empty(), "{}: a fix is offered", file.display());
         }
     }
@@ -64,12 +87,19 @@ async fn every_scenario_states_the_verdict_its_events_produce() {
     let account = bundled_account();
     for file in event_files() {
         let trigger = decode_file(&file);
-        let (_, scenario) = account.sources_for(&trigger).expect("a bundled scenario answers");
+        let (_, scenario) = account
+            .sources_for(&trigger)
+            .expect("a bundled scenario answers");
         let scenario = scenario.expect("recorded");
         let got = reports_for(&trigger, &account).await[0].diagnosis.verdict;
         // A scenario states the verdict of its main incident; a recovery follows up on it.
         if got != Verdict::Recovered {
-            assert_eq!(scenario.expect.as_deref(), Some(got.as_str()), "{}", file.display());
+            assert_eq!(
+                scenario.expect.as_deref(),
+                Some(got.as_str()),
+                "{}",
+                file.display()
+            );
         }
     }
 }
@@ -78,7 +108,10 @@ async fn every_scenario_states_the_verdict_its_events_produce() {
 fn the_bundled_events_cover_every_verdict_shape_api_kind_and_backend() {
     let verdicts: BTreeSet<&str> = EXPECTED.iter().map(|(_, v)| v.as_str()).collect();
     for v in Verdict::ALL {
-        assert!(verdicts.contains(v.as_str()), "no bundled event produces {v}");
+        assert!(
+            verdicts.contains(v.as_str()),
+            "no bundled event produces {v}"
+        );
     }
     let mut deliveries = BTreeSet::new();
     let mut kinds = BTreeSet::new();
@@ -102,14 +135,25 @@ fn the_bundled_events_cover_every_verdict_shape_api_kind_and_backend() {
     for k in [ApiKind::Rest, ApiKind::Http] {
         assert!(kinds.contains(&format!("{k:?}")), "no {k:?} API event");
     }
-    assert!(math && composite && schedule, "metric math, composite and schedule events are bundled");
+    assert!(
+        math && composite && schedule,
+        "metric math, composite and schedule events are bundled"
+    );
     let backends: Vec<Backend> = scenario::bundled()
         .expect("parse")
         .iter()
-        .flat_map(|s| s.apis.iter().flat_map(|a| a.integrations.iter().map(|i| i.backend())))
+        .flat_map(|s| {
+            s.apis
+                .iter()
+                .flat_map(|a| a.integrations.iter().map(|i| i.backend()))
+        })
         .collect();
     assert!(backends.iter().any(|b| matches!(b, Backend::Lambda { .. })));
-    assert!(backends.iter().any(|b| matches!(b, Backend::LoadBalancer { .. })));
+    assert!(
+        backends
+            .iter()
+            .any(|b| matches!(b, Backend::LoadBalancer { .. }))
+    );
     assert!(backends.iter().any(|b| matches!(b, Backend::Http { .. })));
 }
 
@@ -121,13 +165,19 @@ fn every_scenario_file_is_bundled_and_parses() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     on_disk.sort();
-    let mut bundled: Vec<String> = scenario::BUNDLED.iter().map(|(n, _)| n.to_string()).collect();
+    let mut bundled: Vec<String> = scenario::BUNDLED
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
     bundled.sort();
     assert_eq!(on_disk, bundled);
     for n in &on_disk {
         let s = scenario_file(n);
         if let Some(v) = &s.expect {
-            assert!(Verdict::parse(v).is_some(), "{n}: `expect` is not a verdict name: {v}");
+            assert!(
+                Verdict::parse(v).is_some(),
+                "{n}: `expect` is not a verdict name: {v}"
+            );
         }
     }
 }

@@ -60,7 +60,10 @@ fn metric_of(a: &MetricAlarm) -> Option<AlarmMetric> {
             .find(|q| q.return_data() == Some(true))
             .and_then(|q| q.expression())
             .map(str::to_string),
-        metrics: queries.iter().filter_map(|q| from_stat(q.metric_stat()?)).collect(),
+        metrics: queries
+            .iter()
+            .filter_map(|q| from_stat(q.metric_stat()?))
+            .collect(),
     })
 }
 
@@ -118,9 +121,16 @@ mod tests {
                     .build()
             });
         let client = mock_client!(aws_sdk_cloudwatch, [&rule]);
-        let got = CloudWatchAlarmDirectory::new(client).metric_of("orders-api-prod-5xx").await.unwrap().unwrap();
+        let got = CloudWatchAlarmDirectory::new(client)
+            .metric_of("orders-api-prod-5xx")
+            .await
+            .unwrap()
+            .unwrap();
         let api = got.api().unwrap();
-        assert_eq!((api.kind, api.name_or_id.as_str(), api.stage.as_str()), (ApiKind::Rest, "orders-api", "prod"));
+        assert_eq!(
+            (api.kind, api.name_or_id.as_str(), api.stage.as_str()),
+            (ApiKind::Rest, "orders-api", "prod")
+        );
     }
 
     #[tokio::test]
@@ -144,23 +154,54 @@ mod tests {
                 .metric_alarms(
                     MetricAlarm::builder()
                         .alarm_name("legacy-proxy-5xx-rate")
-                        .metrics(MetricDataQuery::builder().id("e1").expression("100*(m1/m2)").return_data(true).build())
-                        .metrics(MetricDataQuery::builder().id("m1").metric_stat(stat("5xx")).return_data(false).build())
-                        .metrics(MetricDataQuery::builder().id("m2").metric_stat(stat("Count")).return_data(false).build())
+                        .metrics(
+                            MetricDataQuery::builder()
+                                .id("e1")
+                                .expression("100*(m1/m2)")
+                                .return_data(true)
+                                .build(),
+                        )
+                        .metrics(
+                            MetricDataQuery::builder()
+                                .id("m1")
+                                .metric_stat(stat("5xx"))
+                                .return_data(false)
+                                .build(),
+                        )
+                        .metrics(
+                            MetricDataQuery::builder()
+                                .id("m2")
+                                .metric_stat(stat("Count"))
+                                .return_data(false)
+                                .build(),
+                        )
                         .build(),
                 )
                 .build()
         });
         let client = mock_client!(aws_sdk_cloudwatch, [&rule]);
-        let got = CloudWatchAlarmDirectory::new(client).metric_of("legacy-proxy-5xx-rate").await.unwrap().unwrap();
-        assert!(matches!(&got, AlarmMetric::Math { expression: Some(e), metrics } if e == "100*(m1/m2)" && metrics.len() == 2));
+        let got = CloudWatchAlarmDirectory::new(client)
+            .metric_of("legacy-proxy-5xx-rate")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(&got, AlarmMetric::Math { expression: Some(e), metrics } if e == "100*(m1/m2)" && metrics.len() == 2)
+        );
         assert_eq!(got.api().unwrap().name_or_id, "m2q5r8t1zx");
     }
 
     #[tokio::test]
     async fn an_unknown_alarm_is_none() {
-        let rule = mock!(Client::describe_alarms).then_output(|| DescribeAlarmsOutput::builder().build());
+        let rule =
+            mock!(Client::describe_alarms).then_output(|| DescribeAlarmsOutput::builder().build());
         let client = mock_client!(aws_sdk_cloudwatch, [&rule]);
-        assert_eq!(CloudWatchAlarmDirectory::new(client).metric_of("gone").await.unwrap(), None);
+        assert_eq!(
+            CloudWatchAlarmDirectory::new(client)
+                .metric_of("gone")
+                .await
+                .unwrap(),
+            None
+        );
     }
 }

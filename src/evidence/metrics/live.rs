@@ -51,7 +51,11 @@ fn query(id: usize, q: &MetricQuery) -> MetricDataQuery {
 
 #[async_trait]
 impl MetricStats for CloudWatchMetricStats {
-    async fn fetch(&self, queries: &[MetricQuery], window: Window) -> Result<Vec<Series>, SourceError> {
+    async fn fetch(
+        &self,
+        queries: &[MetricQuery],
+        window: Window,
+    ) -> Result<Vec<Series>, SourceError> {
         let mut series: Vec<Series> = queries
             .iter()
             .map(|q| Series {
@@ -63,7 +67,13 @@ impl MetricStats for CloudWatchMetricStats {
         let mut pages = self
             .client
             .get_metric_data()
-            .set_metric_data_queries(Some(queries.iter().enumerate().map(|(i, q)| query(i, q)).collect()))
+            .set_metric_data_queries(Some(
+                queries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| query(i, q))
+                    .collect(),
+            ))
             .start_time(aws_time(window.start))
             .end_time(aws_time(window.end))
             .scan_by(ScanBy::TimestampAscending)
@@ -72,12 +82,18 @@ impl MetricStats for CloudWatchMetricStats {
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| source_error("cloudwatch:GetMetricData", &e))?;
             for r in page.metric_data_results() {
-                let Some(i) = r.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok()) else {
+                let Some(i) = r
+                    .id()
+                    .and_then(|id| id.strip_prefix('m'))
+                    .and_then(|n| n.parse::<usize>().ok())
+                else {
                     continue;
                 };
                 let Some(s) = series.get_mut(i) else { continue };
                 for (t, v) in r.timestamps().iter().zip(r.values()) {
-                    if let Some(t) = DateTime::<Utc>::from_timestamp_millis(t.to_millis().unwrap_or(0)) {
+                    if let Some(t) =
+                        DateTime::<Utc>::from_timestamp_millis(t.to_millis().unwrap_or(0))
+                    {
                         s.points.push((t, *v));
                     }
                 }
@@ -149,7 +165,10 @@ mod tests {
                     .build()
             });
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::Sequential, [&first, &second]);
-        let got = CloudWatchMetricStats::new(client).fetch(&queries, window()).await.unwrap();
+        let got = CloudWatchMetricStats::new(client)
+            .fetch(&queries, window())
+            .await
+            .unwrap();
         let max = got
             .iter()
             .find(|s| s.measure == Measure::ApiIntegrationLatency && s.stat == Stat::Maximum)
@@ -173,9 +192,15 @@ mod tests {
         });
         let client = mock_client!(aws_sdk_cloudwatch, [&denied]);
         let err = CloudWatchMetricStats::new(client)
-            .fetch(&api_queries(ApiKind::Http, "k7x2m9q4ab", "$default"), window())
+            .fetch(
+                &api_queries(ApiKind::Http, "k7x2m9q4ab", "$default"),
+                window(),
+            )
             .await
             .unwrap_err();
-        assert!(matches!(err, SourceError::AccessDenied(ref m) if m.contains("cloudwatch:GetMetricData")), "{err:?}");
+        assert!(
+            matches!(err, SourceError::AccessDenied(ref m) if m.contains("cloudwatch:GetMetricData")),
+            "{err:?}"
+        );
     }
 }

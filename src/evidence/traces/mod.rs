@@ -17,6 +17,8 @@ pub trait TraceSummaries: Send + Sync {
 pub struct TraceQuestion {
     pub api_id: String,
     pub stage: String,
+    /// Functions behind the API: HTTP APIs are traced through their functions' active tracing.
+    pub functions: Vec<String>,
     pub window: Window,
     pub limit: usize,
 }
