@@ -71,9 +71,18 @@ pub fn label(b: &Backend) -> String {
             qualifier: None,
         } => format!("Lambda function {function}"),
         Backend::Http { url } => format!("HTTP endpoint {url}"),
-        Backend::LoadBalancer { target, .. } => format!("load balancer {target}"),
+        Backend::LoadBalancer {
+            target,
+            vpc_link_id,
+        } => match crate::evidence::alb_dimension(target) {
+            Some(dim) => format!(
+                "Application Load Balancer {} (VPC link {vpc_link_id})",
+                dim.split('/').nth(1).unwrap_or(&dim)
+            ),
+            None => format!("Load balancer behind VPC link {vpc_link_id}"),
+        },
         Backend::AwsService { uri } => format!("AWS service integration {uri}"),
-        Backend::Mock => "mock integration".into(),
+        Backend::Mock => "Mock integration".into(),
     }
 }
 

@@ -424,7 +424,7 @@ async fn gather_backend(
 }
 
 /// The `LoadBalancer` metric dimension (`app/NAME/ID`) from an ALB or ALB-listener ARN.
-pub(crate) fn alb_dimension(arn: &str) -> Option<String> {
+pub fn alb_dimension(arn: &str) -> Option<String> {
     let rest = arn
         .split_once(":loadbalancer/")
         .or_else(|| arn.split_once(":listener/"))?

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
-pub use gather::{GatherPlan, gather};
+pub use gather::{GatherPlan, alb_dimension, gather};
 
 use api::{ApiDescription, Backend, Integration};
 use changes::Change;

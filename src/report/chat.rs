@@ -271,14 +271,14 @@ fn related_resources(report: &Report) -> Vec<String> {
     if let Some(rule) = report.check.as_ref().and_then(|c| c.rule_arn.clone()) {
         out.push(rule);
     }
-    if let Some(api) = &report.api {
-        if let Some(id) = api.id.as_deref().filter(|i| !i.is_empty()) {
-            let path = match api.kind {
-                ApiKind::Rest => "restapis",
-                ApiKind::Http => "apis",
-            };
-            out.push(format!("arn:aws:apigateway:{}::/{path}/{id}", api.region));
-        }
+    if let Some(api) = &report.api
+        && let Some(id) = api.id.as_deref().filter(|i| !i.is_empty())
+    {
+        let path = match api.kind {
+            ApiKind::Rest => "restapis",
+            ApiKind::Http => "apis",
+        };
+        out.push(format!("arn:aws:apigateway:{}::/{path}/{id}", api.region));
     }
     out.retain(|r| !r.trim().is_empty());
     out

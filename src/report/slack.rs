@@ -265,11 +265,11 @@ fn packed(
         }
         shown += 1;
     }
-    if shown < items.len() {
-        if let Some(n) = note(shown) {
-            current.push('\n');
-            current.push_str(&n);
-        }
+    if shown < items.len()
+        && let Some(n) = note(shown)
+    {
+        current.push('\n');
+        current.push_str(&n);
     }
     sections.push(current);
     sections
@@ -364,10 +364,10 @@ fn clip(escaped: &str, max: usize) -> String {
     }
     let mut cut = escaped.get(..end).unwrap_or_default();
     // Every `&` in escaped text starts an entity; a cut one would show as `&am`.
-    if let Some(amp) = cut.rfind('&') {
-        if !cut[amp..].contains(';') {
-            cut = &cut[..amp];
-        }
+    if let Some(amp) = cut.rfind('&')
+        && !cut[amp..].contains(';')
+    {
+        cut = &cut[..amp];
     }
     format!("{cut}…")
 }

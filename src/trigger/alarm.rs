@@ -2210,14 +2210,14 @@ mod tests {
                 }
             }
             // Strings that hold JSON (SNS Message, reasonData) are mutated inside and re-encoded.
-            if let Some(Value::String(s)) = root.pointer(&pointer) {
-                if let Ok(inner @ Value::Object(_)) = serde_json::from_str::<Value>(s) {
-                    for m in every_replacement(&inner, replacements) {
-                        let mut copy = root.clone();
-                        if let Some(slot) = copy.pointer_mut(&pointer) {
-                            *slot = Value::String(m.to_string());
-                            out.push(copy);
-                        }
+            if let Some(Value::String(s)) = root.pointer(&pointer)
+                && let Ok(inner @ Value::Object(_)) = serde_json::from_str::<Value>(s)
+            {
+                for m in every_replacement(&inner, replacements) {
+                    let mut copy = root.clone();
+                    if let Some(slot) = copy.pointer_mut(&pointer) {
+                        *slot = Value::String(m.to_string());
+                        out.push(copy);
                     }
                 }
             }

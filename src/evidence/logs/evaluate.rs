@@ -91,10 +91,10 @@ fn clip(message: &str) -> String {
 /// Counts one request in a tally; the message is only built when the tally still lacks one.
 fn note(tally: &mut Tally, request_id: Option<&str>, message: impl FnOnce() -> Option<String>) {
     tally.count += 1;
-    if let Some(id) = request_id.filter(|id| !id.is_empty()) {
-        if tally.sample_request_ids.len() < SAMPLES {
-            tally.sample_request_ids.push(id.to_owned());
-        }
+    if let Some(id) = request_id.filter(|id| !id.is_empty())
+        && tally.sample_request_ids.len() < SAMPLES
+    {
+        tally.sample_request_ids.push(id.to_owned());
     }
     if tally.sample_message.is_none() {
         tally.sample_message = message().filter(|m| !m.is_empty());
@@ -387,12 +387,11 @@ impl ExecutionLogEvaluator {
     /// Remembers a completed id, forgetting the oldest beyond [`RECENT_DONE`].
     fn retire(&mut self, id: &str) {
         self.done.push_back(id.into());
-        if self.done.len() > RECENT_DONE {
-            if let Some(old) = self.done.pop_front() {
-                if matches!(self.requests.get(&old), Some(Slot::Done)) {
-                    self.requests.remove(&old);
-                }
-            }
+        if self.done.len() > RECENT_DONE
+            && let Some(old) = self.done.pop_front()
+            && matches!(self.requests.get(&old), Some(Slot::Done))
+        {
+            self.requests.remove(&old);
         }
     }
 
@@ -1172,10 +1171,9 @@ fn error_line(line: &str) -> Option<(Option<&str>, &str)> {
             let mut fields = tabbed.splitn(3, '\t');
             if let (Some(_), Some(id), Some(message)) =
                 (fields.next(), fields.next(), fields.next())
+                && looks_like_request_id(id)
             {
-                if looks_like_request_id(id) {
-                    return Some((Some(id), message));
-                }
+                return Some((Some(id), message));
             }
         }
         return Some((None, rest));
