@@ -8,9 +8,9 @@ ARCH ?= arm64
 replay:
 	$(CARGO) run --quiet -- replay
 
-## Unit, handler and end-to-end tests.
+## Unit, handler, end-to-end and emulator tests (scripts/with-moto installs and starts moto's AWS emulator).
 test:
-	$(CARGO) test --all-targets --quiet
+	scripts/with-moto $(CARGO) test --all-targets --quiet
 
 ## Formatting and lints, warnings as errors.
 lint:

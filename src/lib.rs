@@ -4,6 +4,7 @@
 //! `trigger`, `diagnosis` and `report` are pure; `evidence` and `notify` hold the ports and adapters;
 //! [`pipeline`] wires them for both entry points (the Lambda handler and the CLI).
 
+pub mod config;
 pub mod diagnosis;
 pub mod evidence;
 pub mod handler;

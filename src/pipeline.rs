@@ -6,7 +6,7 @@
 use crate::diagnosis::{self, Context};
 use crate::evidence::scenario::{Scenario, ScenarioError};
 use crate::evidence::{Evidence, Gap, GatherPlan, SourceError, SourceKind, Sources, gather};
-use crate::report::{AlarmView, ApiView, CheckView, Report};
+use crate::report::{AlarmView, ApiView, CheckKind, CheckView, Report};
 use crate::trigger::{
     Alarm, AlarmMetric, AlarmState, ApiKind, ApiRef, Schedule, Trigger, Watch, Window,
 };
@@ -191,11 +191,61 @@ async fn check(
     deadline: Instant,
 ) -> Outcome {
     let (window, _) = Window::ending_at(schedule.at, settings.schedule_lookback);
+    let view = CheckView::of(schedule, window);
+    examine(view, api, &schedule.account, sources, settings, deadline).await
+}
+
+/// Where and over what stretch an on-demand diagnosis looks.
+#[derive(Debug, Clone)]
+pub struct OnDemand {
+    pub api: ApiRef,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub since: Duration,
+    pub region: String,
+    pub account: String,
+}
+
+/// Diagnoses one API over the last `since`, on a person's request (`gateway-doctor diagnose`).
+/// Unlike a scheduled check it answers with a report even when nothing is wrong.
+pub async fn on_demand(
+    request: &OnDemand,
+    sources: &Sources,
+    settings: &Settings,
+    deadline: Instant,
+) -> Outcome {
+    let (window, _) = Window::ending_at(request.at, request.since);
+    let view = CheckView {
+        kind: CheckKind::OnDemand,
+        rule_arn: None,
+        at: request.at,
+        region: request.region.clone(),
+        window,
+    };
+    examine(
+        view,
+        &request.api,
+        &request.account,
+        sources,
+        settings,
+        deadline,
+    )
+    .await
+}
+
+async fn examine(
+    view: CheckView,
+    api: &ApiRef,
+    account: &str,
+    sources: &Sources,
+    settings: &Settings,
+    deadline: Instant,
+) -> Outcome {
+    let window = view.window;
     let evidence = gather(sources, api, window, &settings.plan, deadline).await;
     let ctx = Context {
         api: api.clone(),
-        region: schedule.region.clone(),
-        account: schedule.account.clone(),
+        region: view.region.clone(),
+        account: account.to_string(),
         state: None,
         watch: Watch::Other,
         changed_at: None,
@@ -205,7 +255,9 @@ async fn check(
         window_clamped_from: None,
     };
     let diagnosis = diagnosis::diagnose(&ctx, &evidence);
-    if diagnosis.verdict == diagnosis::Verdict::InsufficientEvidence && diagnosis::quiet(&evidence)
+    if view.kind == CheckKind::Scheduled
+        && diagnosis.verdict == diagnosis::Verdict::InsufficientEvidence
+        && diagnosis::quiet(&evidence)
     {
         return Outcome::Healthy {
             api: api.clone(),
@@ -214,11 +266,49 @@ async fn check(
     }
     Outcome::Report(Box::new(Report {
         alarm: None,
-        check: Some(CheckView::of(schedule, window)),
-        api: Some(api_view(api, &schedule.region, &evidence)),
+        api: Some(api_view(api, &view.region, &evidence)),
+        check: Some(view),
         diagnosis,
         cost: evidence.cost,
     }))
+}
+
+/// Finds an API named on the command line: each kind in turn (an HTTP API by id, a REST API by
+/// name); an ambiguous REST name is an error, never a guess.
+pub async fn find_api(
+    sources: &Sources,
+    name_or_id: &str,
+    stage: &str,
+    kinds: &[ApiKind],
+    deadline: Instant,
+) -> Result<ApiRef, SourceError> {
+    let mut last = SourceError::NotFound(format!("no API {name_or_id}"));
+    for kind in kinds {
+        let candidate = ApiRef {
+            kind: *kind,
+            name_or_id: name_or_id.to_string(),
+            stage: stage.to_string(),
+            route: None,
+        };
+        let asked = tokio::time::timeout_at(deadline, sources.apis.describe(&candidate)).await;
+        match asked.unwrap_or_else(|_| Err(SourceError::DeadlinePassed("API configuration".into())))
+        {
+            // Metrics name a REST API by its name, whatever the person typed.
+            Ok(found) => {
+                return Ok(ApiRef {
+                    name_or_id: if *kind == ApiKind::Rest {
+                        found.name
+                    } else {
+                        found.id
+                    },
+                    ..candidate
+                });
+            }
+            Err(SourceError::NotFound(why)) => last = SourceError::NotFound(why),
+            Err(other) => return Err(other),
+        }
+    }
+    Err(last)
 }
 
 /// A composite alarm names no API: follow its triggering child alarms to one that does.

@@ -177,6 +177,7 @@ pub(crate) fn scheduled() -> Report {
     let mut report = cold_start();
     report.alarm = None;
     report.check = Some(CheckView {
+        kind: crate::report::CheckKind::Scheduled,
         rule_arn: Some("arn:aws:events:eu-west-1:111122223333:rule/gateway-doctor-hourly".into()),
         at: at("2026-11-03T06:00:00Z"),
         region: "eu-west-1".into(),

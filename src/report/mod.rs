@@ -63,18 +63,38 @@ impl AlarmView {
     }
 }
 
-/// A scheduled check, in place of an alarm.
+/// A check without an alarm, in place of one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckView {
+    pub kind: CheckKind,
     pub rule_arn: Option<String>,
     pub at: DateTime<Utc>,
     pub region: String,
     pub window: Window,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// An EventBridge schedule ran it.
+    Scheduled,
+    /// A person ran `gateway-doctor diagnose`.
+    OnDemand,
+}
+
+impl std::fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Scheduled => "Scheduled check",
+            Self::OnDemand => "On-demand check",
+        })
+    }
+}
+
 impl CheckView {
     pub fn of(s: &Schedule, window: Window) -> Self {
         Self {
+            kind: CheckKind::Scheduled,
             rule_arn: s.rule_arn.clone(),
             at: s.at,
             region: s.region.clone(),

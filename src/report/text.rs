@@ -203,7 +203,8 @@ pub(crate) fn trigger_lines(report: &Report) -> Vec<String> {
         ]
     } else if let Some(c) = &report.check {
         vec![format!(
-            "Scheduled check at {} in {}, window {}",
+            "{} at {} in {}, window {}",
+            c.kind,
             fmt_time(c.at),
             c.region,
             window_text(&c.window)
