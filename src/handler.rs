@@ -57,7 +57,7 @@ pub async fn handle(app: &App, event: &Value, remaining: Duration) -> Result<Val
 /// Sends to every notifier; one success is enough, a failure of all fails the invocation.
 async fn deliver(app: &App, report: &crate::report::Report) -> Result<(), HandlerError> {
     let mut errors = Vec::new();
-    let sent = futures::future::join_all(app.notifiers.iter().map(|n| n.send(report))).await;
+    let sent = futures::future::join_all(app.notifiers.iter().map(|n| n.send(report, None))).await;
     for (n, r) in app.notifiers.iter().zip(sent) {
         if let Err(e) = r {
             tracing::error!(notifier = n.name(), error = %e, "notification failed");

@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnosis;
 pub mod evidence;
 pub mod handler;
+pub mod incident;
 pub mod notify;
 pub mod pipeline;
 pub mod report;

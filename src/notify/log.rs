@@ -1,4 +1,4 @@
-use super::{Notifier, NotifyError};
+use super::{IncidentRefs, Notifier, NotifyError};
 use crate::report::{Report, json};
 use async_trait::async_trait;
 
@@ -11,13 +11,17 @@ impl Notifier for LogNotifier {
         "log"
     }
 
-    async fn send(&self, report: &Report) -> Result<(), NotifyError> {
+    async fn send(
+        &self,
+        report: &Report,
+        _earlier: Option<&IncidentRefs>,
+    ) -> Result<IncidentRefs, NotifyError> {
         tracing::info!(
             verdict = report.diagnosis.verdict.as_str(),
             confidence = %report.diagnosis.confidence,
             report = %json::render(report),
             "diagnosis"
         );
-        Ok(())
+        Ok(IncidentRefs::default())
     }
 }

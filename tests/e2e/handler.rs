@@ -3,7 +3,7 @@
 use super::*;
 use async_trait::async_trait;
 use gateway_doctor::handler::{App, HandlerError, handle};
-use gateway_doctor::notify::{Notifier, NotifyError};
+use gateway_doctor::notify::{IncidentRefs, Notifier, NotifyError};
 use std::sync::Mutex;
 
 /// Remembers what it was sent.
@@ -15,9 +15,13 @@ impl Notifier for Captured {
     fn name(&self) -> &'static str {
         "captured"
     }
-    async fn send(&self, report: &Report) -> Result<(), NotifyError> {
+    async fn send(
+        &self,
+        report: &Report,
+        _: Option<&IncidentRefs>,
+    ) -> Result<IncidentRefs, NotifyError> {
         self.0.lock().expect("lock").push(report.clone());
-        Ok(())
+        Ok(IncidentRefs::default())
     }
 }
 
@@ -29,7 +33,11 @@ impl Notifier for Refusing {
     fn name(&self) -> &'static str {
         "refusing"
     }
-    async fn send(&self, _: &Report) -> Result<(), NotifyError> {
+    async fn send(
+        &self,
+        _: &Report,
+        _: Option<&IncidentRefs>,
+    ) -> Result<IncidentRefs, NotifyError> {
         Err(NotifyError::Unreachable {
             channel: "refusing",
             detail: "connection refused".into(),
