@@ -188,6 +188,7 @@ pub async fn gather(
     });
     let change_q = ChangeQuestion {
         api_id: description.id.clone(),
+        kind: description.kind(),
         stage: stage.name.clone(),
         functions,
         since: window.start - plan.change_lookback,

@@ -1,5 +1,6 @@
 //! The API's configuration: stage settings, routes and the integrations behind them.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;

@@ -1,8 +1,10 @@
 //! Recent changes to the API and its backend: the first suspect in any incident.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;
+use crate::trigger::ApiKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,8 @@ pub trait ChangeHistory: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeQuestion {
     pub api_id: String,
+    /// Which control plane holds the API's deployment history (apigateway or apigatewayv2).
+    pub kind: ApiKind,
     pub stage: String,
     pub functions: Vec<String>,
     pub since: DateTime<Utc>,

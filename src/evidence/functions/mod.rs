@@ -1,5 +1,6 @@
 //! A Lambda function's configuration.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;
