@@ -181,8 +181,10 @@ pub async fn gather(
     };
     let trace_q = traced.then(|| TraceQuestion {
         api_id: description.id.clone(),
+        api_name: description.name.clone(),
         stage: stage.name.clone(),
         functions: functions.clone(),
+        traced_through_functions: description.protocol != Protocol::Rest,
         window,
         limit: plan.trace_limit,
     });

@@ -5,6 +5,7 @@
 
 mod api;
 mod functions;
+mod logs;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use std::process::Command;

@@ -30,9 +30,9 @@ const RECENT_DONE: usize = 1024;
 /// Timed-out function request ids remembered, so `Task timed out` and `Status: timeout` count once.
 const RECENT_TIMEOUTS: usize = 64;
 /// Distinct integration error texts kept: texts can embed per-request ids, so they are capped.
-const MAX_ERROR_TEXTS: usize = 32;
+pub(crate) const MAX_ERROR_TEXTS: usize = 32;
 /// Where integration error texts beyond [`MAX_ERROR_TEXTS`] are counted.
-const OTHER_ERROR_TEXTS: &str = "(other error messages)";
+pub(crate) const OTHER_ERROR_TEXTS: &str = "(other error messages)";
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -80,7 +80,7 @@ fn nearest_rank(n: usize, p: usize) -> usize {
 }
 
 /// A message trimmed and cut to [`MESSAGE_CHARS`] characters.
-fn clip(message: &str) -> String {
+pub(crate) fn clip(message: &str) -> String {
     let message = message.trim();
     match message.char_indices().nth(MESSAGE_CHARS) {
         Some((end, _)) => message.get(..end).unwrap_or(message).trim_end().to_owned(),
@@ -686,7 +686,7 @@ enum Format {
 }
 
 /// Quotes bare `$context.x` values in a JSON format (`{"latency": $context.responseLatency}`).
-fn quote_bare_variables(format: &str) -> String {
+pub(crate) fn quote_bare_variables(format: &str) -> String {
     let mut out = String::with_capacity(format.len() + 16);
     let mut in_string = false;
     let mut escaped = false;

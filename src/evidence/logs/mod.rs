@@ -4,6 +4,7 @@
 //! directly and the live adapter uses as its fallback when Logs Insights cannot be used.
 
 pub mod evaluate;
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;
@@ -75,6 +76,9 @@ pub struct Answered<T> {
     pub method: AnswerMethod,
     /// Bytes Logs Insights scanned (billed); 0 for other methods.
     pub bytes_scanned: u64,
+    /// Set when a budget stopped the reading before the window's end: what was read and where it
+    /// stopped, so the answer is known to cover only the start of the window.
+    pub cut_short: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -12,6 +12,7 @@ fn recorded<T>(answer: T) -> Answered<T> {
         answer,
         method: AnswerMethod::Recorded,
         bytes_scanned: 0,
+        cut_short: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! X-Ray traces: the slowest or faulted requests and where their time went.
 
+pub mod live;
 mod scenario;
 
 use crate::evidence::SourceError;
@@ -16,9 +17,14 @@ pub trait TraceSummaries: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TraceQuestion {
     pub api_id: String,
+    /// X-Ray names a REST stage's service `{api name}/{stage}`, not by its id.
+    pub api_name: String,
     pub stage: String,
     /// Functions behind the API: HTTP APIs are traced through their functions' active tracing.
     pub functions: Vec<String>,
+    /// Traced through the functions' own segments rather than the stage's: HTTP and WebSocket
+    /// APIs are not traced by X-Ray themselves.
+    pub traced_through_functions: bool,
     pub window: Window,
     pub limit: usize,
 }
