@@ -12,7 +12,7 @@ mod gather;
 pub mod logs;
 pub mod metrics;
 pub mod scenario;
-mod sdk_error;
+pub(crate) mod sdk_error;
 pub mod traces;
 
 use crate::trigger::Window;

@@ -1,8 +1,57 @@
-//! One mapping from the AWS SDK's errors to [`SourceError`], shared by every live adapter,
-//! so AccessDenied, throttling and timeouts become the same named gaps whichever service said them.
+//! One mapping from the AWS SDK's errors to what went wrong, shared by every adapter: evidence
+//! sources turn it into a [`SourceError`] (so AccessDenied, throttling and timeouts become the same
+//! named gaps whichever service said them), notifiers and the incident store into their own errors.
 
 use super::SourceError;
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+/// What kind of failure an SDK call met, whichever service it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SdkFailure {
+    /// The SDK's own timeout passed.
+    TimedOut,
+    /// No response: DNS, connection, TLS.
+    Unreachable,
+    /// A response the SDK could not read.
+    Malformed,
+    AccessDenied,
+    Throttled,
+    NotFound,
+    /// A service error that names a server-side fault.
+    Internal,
+    /// Any other service error (validation, conflicts, unmodelled codes).
+    Service,
+}
+
+/// A classified SDK failure and a description that does not repeat the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CallFailure {
+    pub kind: SdkFailure,
+    pub detail: String,
+}
+
+/// Classifies a failed SDK call and describes it.
+pub(crate) fn call_failure<E, R>(err: &SdkError<E, R>) -> CallFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let message = || {
+        err.message()
+            .map(str::to_string)
+            .unwrap_or_else(|| DisplayErrorContext(err).to_string())
+    };
+    let (kind, detail) = match err {
+        SdkError::TimeoutError(_) => (SdkFailure::TimedOut, "the call timed out".to_string()),
+        SdkError::DispatchFailure(_) => (
+            SdkFailure::Unreachable,
+            format!("could not reach the service: {}", DisplayErrorContext(err)),
+        ),
+        SdkError::ResponseError(_) => (SdkFailure::Malformed, DisplayErrorContext(err).to_string()),
+        _ => (service_failure(&code(err)), message()),
+    };
+    CallFailure { kind, detail }
+}
 
 /// Maps a failed call of `operation` (e.g. `logs:StartQuery`) onto a [`SourceError`].
 pub(crate) fn source_error<E, R>(operation: &str, err: &SdkError<E, R>) -> SourceError
@@ -10,43 +59,56 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let detail = || {
-        let msg = err
-            .message()
-            .map(str::to_string)
-            .unwrap_or_else(|| DisplayErrorContext(err).to_string());
-        format!("{operation}: {msg}")
-    };
-    match err {
-        SdkError::TimeoutError(_) => {
-            SourceError::DeadlinePassed(format!("{operation}: the call timed out"))
+    let CallFailure { kind, detail } = call_failure(err);
+    let detail = format!("{operation}: {detail}");
+    match kind {
+        SdkFailure::TimedOut => SourceError::DeadlinePassed(detail),
+        SdkFailure::Malformed => SourceError::Malformed(detail),
+        SdkFailure::AccessDenied => SourceError::AccessDenied(detail),
+        SdkFailure::Throttled => SourceError::Throttled(detail),
+        SdkFailure::NotFound => SourceError::NotFound(detail),
+        SdkFailure::Unreachable | SdkFailure::Internal | SdkFailure::Service => {
+            SourceError::Service(detail)
         }
-        SdkError::DispatchFailure(_) => SourceError::Service(format!(
-            "{operation}: could not reach the service: {}",
-            DisplayErrorContext(err)
-        )),
-        SdkError::ResponseError(_) => {
-            SourceError::Malformed(format!("{operation}: {}", DisplayErrorContext(err)))
+    }
+}
+
+/// Error codes as services send them, and as modelled exceptions built without metadata name
+/// themselves (`AuthorizationErrorException` for SNS's `AuthorizationError`).
+fn service_failure(code: &str) -> SdkFailure {
+    match code {
+        "AccessDenied"
+        | "AccessDeniedException"
+        | "AuthorizationError"
+        | "AuthorizationErrorException"
+        | "UnauthorizedOperation"
+        | "UnrecognizedClientException"
+        | "ExpiredTokenException"
+        | "InvalidClientTokenId"
+        | "KMSAccessDenied"
+        | "KmsAccessDeniedException" => SdkFailure::AccessDenied,
+        "Throttling"
+        | "ThrottlingException"
+        | "Throttled"
+        | "ThrottledException"
+        | "TooManyRequestsException"
+        | "LimitExceededException"
+        | "RequestLimitExceeded"
+        | "ServiceQuotaExceededException"
+        | "ProvisionedThroughputExceededException"
+        | "KMSThrottling"
+        | "KmsThrottlingException" => SdkFailure::Throttled,
+        "ResourceNotFoundException" | "NotFoundException" | "NotFound" | "ResourceNotFound" => {
+            SdkFailure::NotFound
         }
-        _ => match code(err).as_str() {
-            "AccessDenied"
-            | "AccessDeniedException"
-            | "UnauthorizedOperation"
-            | "UnrecognizedClientException"
-            | "ExpiredTokenException"
-            | "InvalidClientTokenId" => SourceError::AccessDenied(detail()),
-            "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "TooManyRequestsException"
-            | "LimitExceededException"
-            | "RequestLimitExceeded"
-            | "ServiceQuotaExceededException" => SourceError::Throttled(detail()),
-            "ResourceNotFoundException" | "NotFoundException" | "NotFound" | "ResourceNotFound" => {
-                SourceError::NotFound(detail())
-            }
-            _ => SourceError::Service(detail()),
-        },
+        "InternalError"
+        | "InternalErrorException"
+        | "InternalFailure"
+        | "InternalServerError"
+        | "InternalServerErrorException"
+        | "ServiceUnavailable"
+        | "ServiceUnavailableException" => SdkFailure::Internal,
+        _ => SdkFailure::Service,
     }
 }
 
@@ -119,5 +181,28 @@ mod tests {
             source_error("lambda:GetFunctionConfiguration", &e),
             SourceError::AccessDenied(_)
         ));
+    }
+
+    #[test]
+    fn sns_and_dynamodb_codes_are_classified_like_the_others() {
+        for (code, kind) in [
+            ("AuthorizationError", SdkFailure::AccessDenied),
+            ("Throttled", SdkFailure::Throttled),
+            (
+                "ProvisionedThroughputExceededException",
+                SdkFailure::Throttled,
+            ),
+            ("InternalError", SdkFailure::Internal),
+            ("InvalidParameter", SdkFailure::Service),
+        ] {
+            let meta = aws_sdk_lambda::error::ErrorMetadata::builder()
+                .code(code)
+                .message("said the service")
+                .build();
+            let e = service_error(GetFunctionConfigurationError::generic(meta));
+            let got = call_failure(&e);
+            assert_eq!(got.kind, kind, "{code}");
+            assert_eq!(got.detail, "said the service");
+        }
     }
 }

@@ -1,10 +1,19 @@
 //! The life of an alarm's incident: one diagnosis per state change, flapping kept quiet, and the
 //! earlier notification remembered so the OK follow-up can refer to it.
 
+pub mod dynamodb;
+pub mod memory;
+
 use crate::notify::IncidentRefs;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+
+pub use dynamodb::DynamoDbIncidentLog;
+pub use memory::MemoryIncidentLog;
+
+/// The state whose repeats are kept quiet; the others are claimed only against duplicates.
+const ALARM: &str = "ALARM";
 
 /// One alarm state change, as the alarm event names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,4 +72,27 @@ pub trait IncidentLog: Send + Sync {
     async fn find(&self, alarm_arn: &str) -> Result<Option<Incident>, StoreError>;
     /// Marks the alarm's incident closed.
     async fn close(&self, alarm_arn: &str) -> Result<(), StoreError>;
+}
+
+/// Times of claims are kept in whole epoch seconds in every store, as DynamoDB's TTL attribute
+/// needs them, so a store in memory answers exactly as the table does.
+fn epoch(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_epoch(seconds: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(seconds, 0)
+}
+
+/// An alarm last diagnosed at or after this second is quiet. A negative period counts as none;
+/// one too long to subtract keeps every repeat quiet.
+fn quiet_cutoff(at: DateTime<Utc>, quiet: Duration) -> i64 {
+    at.checked_sub_signed(quiet.max(Duration::zero()))
+        .map_or(i64::MIN, epoch)
+}
+
+/// When a record written at `at` may be dropped.
+fn expiry(at: DateTime<Utc>, ttl: Duration) -> i64 {
+    at.checked_add_signed(ttl.max(Duration::zero()))
+        .map_or(i64::MAX, epoch)
 }

@@ -5,12 +5,14 @@
 //! notifiers sit beside it.
 
 mod log;
+pub mod sns;
 
 use crate::report::Report;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use log::LogNotifier;
+pub use sns::{SnsFormat, SnsNotifier};
 
 /// Port: deliver one report.
 #[async_trait]

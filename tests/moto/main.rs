@@ -5,6 +5,8 @@
 
 mod api;
 mod functions;
+mod incidents;
+mod sns;
 mod logs;
 
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -134,4 +136,25 @@ pub fn zip_of(name: &str, body: &[u8]) -> Vec<u8> {
     );
     zip.extend(0u16.to_le_bytes());
     zip
+}
+
+/// The report the pipeline gives for one bundled event against the bundled account.
+pub async fn bundled_report(event: &str) -> gateway_doctor::report::Report {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("events")
+        .join(event);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let trigger =
+        gateway_doctor::trigger::decode(&bytes).unwrap_or_else(|e| panic!("{event} does not decode: {e}"));
+    let account = gateway_doctor::pipeline::Account::Recorded(gateway_doctor::evidence::scenario::bundled().expect("bundled scenarios parse"));
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    gateway_doctor::pipeline::run(&trigger, &account, &gateway_doctor::pipeline::Settings::default(), deadline)
+        .await
+        .expect("pipeline runs")
+        .into_iter()
+        .find_map(|o| match o {
+            gateway_doctor::pipeline::Outcome::Report(r) => Some(*r),
+            gateway_doctor::pipeline::Outcome::Healthy { .. } => None,
+        })
+        .unwrap_or_else(|| panic!("{event} gives a report"))
 }
