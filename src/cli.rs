@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gateway_doctor::evidence::scenario::{self, Scenario};
 use gateway_doctor::pipeline::{self, Account, Outcome, Settings};
 use gateway_doctor::report::{AlarmView, Report, chat, json, slack, sns, text};
-use gateway_doctor::trigger::{self, Trigger};
+use gateway_doctor::trigger::{self, ApiKind, Trigger};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -99,6 +99,29 @@ enum Command {
     },
     /// Print what was understood from an event (the report's `alarm` object).
     Decode { event: PathBuf },
+    /// Diagnose a live API now, without an alarm, using the standard AWS credential chain,
+    /// region and AWS_ENDPOINT_URL settings.
+    Diagnose {
+        /// The REST API's name (or id), or the HTTP API's id.
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        stage: String,
+        /// How far back to look, e.g. 30m, 2h (at most 3h).
+        #[arg(long, default_value = "30m", value_parser = humantime::parse_duration)]
+        since: Duration,
+        /// Which kind of API `--api` names; by default an HTTP API id is tried, then a REST API name.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Rest,
+    Http,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,6 +152,13 @@ pub async fn run() -> ExitCode {
             format,
         } => replay(events, scenario, format).await,
         Command::Decode { event } => decode(&event),
+        Command::Diagnose {
+            api,
+            stage,
+            since,
+            kind,
+            format,
+        } => diagnose(api, stage, since, kind, format).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -219,6 +249,57 @@ async fn replay(
             inputs.len()
         ));
     }
+    Ok(())
+}
+
+async fn diagnose(
+    api: String,
+    stage: String,
+    since: Duration,
+    kind: Option<Kind>,
+    format: Format,
+) -> Result<(), String> {
+    let since = chrono::Duration::from_std(since).map_err(|e| format!("--since: {e}"))?;
+    if since > gateway_doctor::trigger::MAX_WINDOW {
+        return Err("--since: at most 3h, to keep log queries bounded".into());
+    }
+    let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let region = conf
+        .region()
+        .map(|r| r.to_string())
+        .ok_or("no AWS region: set AWS_REGION or a profile's region")?;
+    let account = aws_sdk_sts::Client::new(&conf)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot identify the AWS account (sts:GetCallerIdentity): {}",
+                aws_sdk_sts::error::DisplayErrorContext(e)
+            )
+        })?
+        .account()
+        .unwrap_or_default()
+        .to_string();
+    let sources = gateway_doctor::evidence::Sources::live(&conf);
+    let deadline = Instant::now() + REPLAY_BUDGET;
+    let kinds = match kind {
+        Some(Kind::Rest) => vec![ApiKind::Rest],
+        Some(Kind::Http) => vec![ApiKind::Http],
+        None => vec![ApiKind::Http, ApiKind::Rest],
+    };
+    let target = pipeline::find_api(&sources, &api, &stage, &kinds, deadline)
+        .await
+        .map_err(|e| format!("{api} stage {stage}: {e}"))?;
+    let request = pipeline::OnDemand {
+        api: target,
+        at: chrono::Utc::now(),
+        since,
+        region,
+        account,
+    };
+    let outcome = pipeline::on_demand(&request, &sources, &Settings::default(), deadline).await;
+    print_outcome(&outcome, format);
     Ok(())
 }
 

@@ -23,6 +23,28 @@ pub struct Config {
     pub schedule_lookback: Duration,
     /// Time kept back from the invocation's deadline to publish the report.
     pub publish_reserve: Duration,
+    pub delivery: Delivery,
+}
+
+/// Where reports go, and how incidents are remembered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub topic_arn: Option<String>,
+    /// Publish the chat-applications custom notification instead of the e-mail text.
+    pub chat_format: bool,
+    /// Secrets Manager ARN of the Slack webhook URL or bot token (the value itself is never in the environment).
+    pub slack_secret_arn: Option<String>,
+    /// `API=CHANNEL` pairs, `*` for the rest (bot token only).
+    pub slack_channels: Option<String>,
+    pub slack_mention: Option<String>,
+    pub slack_mention_verdicts: Option<String>,
+    pub slack_api_url: String,
+    /// DynamoDB table that claims state changes and remembers incidents.
+    pub table: Option<String>,
+    /// A second ALARM within this long of the last diagnosis is flapping: not diagnosed again.
+    pub quiet_period: Duration,
+    /// How long claims and incidents are kept (DynamoDB TTL).
+    pub claim_ttl: Duration,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -37,6 +59,16 @@ pub const SOURCES: &str = "GATEWAY_DOCTOR_SOURCES";
 pub const APIS: &str = "GATEWAY_DOCTOR_APIS";
 pub const LOOKBACK: &str = "GATEWAY_DOCTOR_SCHEDULE_LOOKBACK_MINUTES";
 pub const RESERVE: &str = "GATEWAY_DOCTOR_PUBLISH_RESERVE_MS";
+pub const TOPIC: &str = "GATEWAY_DOCTOR_TOPIC_ARN";
+pub const SNS_FORMAT: &str = "GATEWAY_DOCTOR_SNS_FORMAT";
+pub const SLACK_SECRET: &str = "GATEWAY_DOCTOR_SLACK_SECRET_ARN";
+pub const SLACK_CHANNELS: &str = "GATEWAY_DOCTOR_SLACK_CHANNELS";
+pub const SLACK_MENTION: &str = "GATEWAY_DOCTOR_SLACK_MENTION";
+pub const SLACK_MENTION_VERDICTS: &str = "GATEWAY_DOCTOR_SLACK_MENTION_VERDICTS";
+pub const SLACK_API_URL: &str = "GATEWAY_DOCTOR_SLACK_API_URL";
+pub const TABLE: &str = "GATEWAY_DOCTOR_TABLE";
+pub const QUIET: &str = "GATEWAY_DOCTOR_QUIET_MINUTES";
+pub const CLAIM_TTL: &str = "GATEWAY_DOCTOR_CLAIM_TTL_HOURS";
 
 impl Config {
     /// Reads the configuration through `var` (the process environment in `main`).
@@ -85,11 +117,52 @@ impl Config {
                     }),
             }
         };
+        let text = |variable: &'static str| {
+            var(variable)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let arn = |variable: &'static str, service: &str| -> Result<Option<String>, ConfigError> {
+            match text(variable) {
+                None => Ok(None),
+                Some(v) if v.starts_with("arn:") && v.split(':').nth(2) == Some(service) => {
+                    Ok(Some(v))
+                }
+                Some(v) => Err(invalid(variable, &v, &format!("expected an {service} ARN"))),
+            }
+        };
+        let chat_format = match text(SNS_FORMAT).as_deref() {
+            None | Some("email") => false,
+            Some("chat") => true,
+            Some(other) => return Err(invalid(SNS_FORMAT, other, "expected `email` or `chat`")),
+        };
+        let slack_api_url = text(SLACK_API_URL).unwrap_or_else(|| "https://slack.com/api".into());
+        if !slack_api_url.starts_with("https://") && !slack_api_url.starts_with("http://127.0.0.1")
+        {
+            return Err(invalid(
+                SLACK_API_URL,
+                &slack_api_url,
+                "expected an https:// URL",
+            ));
+        }
+        let delivery = Delivery {
+            topic_arn: arn(TOPIC, "sns")?,
+            chat_format,
+            slack_secret_arn: arn(SLACK_SECRET, "secretsmanager")?,
+            slack_channels: text(SLACK_CHANNELS),
+            slack_mention: text(SLACK_MENTION),
+            slack_mention_verdicts: text(SLACK_MENTION_VERDICTS),
+            slack_api_url,
+            table: text(TABLE),
+            quiet_period: Duration::from_secs(60 * number(QUIET, 30, 1440)?),
+            claim_ttl: Duration::from_secs(3600 * number(CLAIM_TTL, 48, 24 * 90)?),
+        };
         Ok(Self {
             sources,
             scheduled_apis,
             schedule_lookback: Duration::from_secs(60 * number(LOOKBACK, 15, 180)?),
             publish_reserve: Duration::from_millis(number(RESERVE, 3000, 60_000)?),
+            delivery,
         })
     }
 }
@@ -121,6 +194,45 @@ mod tests {
         let c = config(&[(APIS, "rest:orders-api/prod, http:a1b2c3d4e5/$default")]).unwrap();
         assert_eq!(c.scheduled_apis.len(), 2);
         assert_eq!(c.scheduled_apis[1].stage, "$default");
+    }
+
+    #[test]
+    fn delivery_settings_are_read_and_checked() {
+        let c = config(&[
+            (TOPIC, "arn:aws:sns:us-east-1:123456789012:gateway-doctor"),
+            (SNS_FORMAT, "chat"),
+            (
+                SLACK_SECRET,
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-AbCdEf",
+            ),
+            (TABLE, "gateway-doctor-incidents"),
+            (QUIET, "10"),
+        ])
+        .unwrap();
+        assert!(c.delivery.chat_format);
+        assert_eq!(c.delivery.quiet_period, Duration::from_secs(600));
+        assert_eq!(
+            c.delivery.table.as_deref(),
+            Some("gateway-doctor-incidents")
+        );
+        assert_eq!(
+            config(&[(TOPIC, "gateway-doctor")]).unwrap_err().variable,
+            TOPIC
+        );
+        assert_eq!(
+            config(&[(SLACK_SECRET, "arn:aws:sns:us-east-1:1:x")])
+                .unwrap_err()
+                .variable,
+            SLACK_SECRET
+        );
+        assert_eq!(
+            config(&[(SNS_FORMAT, "sms")]).unwrap_err().variable,
+            SNS_FORMAT
+        );
+        assert_eq!(
+            config(&[(SLACK_API_URL, "ftp://x")]).unwrap_err().variable,
+            SLACK_API_URL
+        );
     }
 
     #[test]

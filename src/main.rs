@@ -2,8 +2,13 @@
 
 mod cli;
 
+use gateway_doctor::config::{Config, SourceMode};
+use gateway_doctor::evidence::{Sources, scenario};
 use gateway_doctor::handler::{App, handle};
-use gateway_doctor::notify::LogNotifier;
+use gateway_doctor::incident::{
+    IncidentLog, dynamodb::DynamoDbIncidentLog, memory::MemoryIncidentLog,
+};
+use gateway_doctor::notify::{LogNotifier, Notifier, sns::SnsFormat, sns::SnsNotifier};
 use gateway_doctor::pipeline::{Account, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
@@ -39,7 +44,7 @@ async fn lambda() -> ExitCode {
         .with_current_span(false)
         .without_time()
         .init();
-    let app = match app_from_env() {
+    let app = match app_from_env().await {
         Ok(app) => Arc::new(app),
         Err(e) => {
             tracing::error!(error = %e, "configuration is invalid");
@@ -63,24 +68,53 @@ async fn lambda() -> ExitCode {
     }
 }
 
-/// Builds the app once, at cold start.
-fn app_from_env() -> Result<App, String> {
-    let sources = std::env::var("GATEWAY_DOCTOR_SOURCES").unwrap_or_else(|_| "recorded".into());
-    let account = match sources.as_str() {
-        "recorded" => Account::Recorded(
-            gateway_doctor::evidence::scenario::bundled().map_err(|e| e.to_string())?,
-        ),
-        other => {
-            return Err(format!(
-                "GATEWAY_DOCTOR_SOURCES={other}: only `recorded` (the bundled scenarios) is available in this build"
-            ));
+/// Builds the app once, at cold start: one SDK configuration, every client and adapter from it.
+async fn app_from_env() -> Result<App, String> {
+    let config = Config::from_vars(|k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let account = match config.sources {
+        SourceMode::Live => Account::Live(Sources::live(&sdk)),
+        SourceMode::Recorded => Account::Recorded(scenario::bundled().map_err(|e| e.to_string())?),
+    };
+    let d = &config.delivery;
+    let mut notifiers: Vec<Arc<dyn Notifier>> = vec![Arc::new(LogNotifier)];
+    if let Some(topic) = &d.topic_arn {
+        let format = if d.chat_format {
+            SnsFormat::ChatApplications
+        } else {
+            SnsFormat::Email
+        };
+        notifiers.push(Arc::new(SnsNotifier::new(
+            aws_sdk_sns::Client::new(&sdk),
+            topic,
+            format,
+        )));
+    }
+    let incidents: Arc<dyn IncidentLog> = match &d.table {
+        Some(table) => Arc::new(DynamoDbIncidentLog::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            table,
+        )),
+        None => {
+            tracing::warn!(
+                "no incident table configured: duplicates are only caught within one execution environment"
+            );
+            Arc::new(MemoryIncidentLog::new())
         }
     };
     Ok(App {
         account,
-        settings: Settings::default(),
-        notifiers: vec![Arc::new(LogNotifier)],
-        publish_reserve: Duration::from_secs(3),
+        settings: Settings {
+            scheduled_apis: config.scheduled_apis.clone(),
+            schedule_lookback: chrono::Duration::from_std(config.schedule_lookback)
+                .unwrap_or(chrono::Duration::minutes(15)),
+            ..Settings::default()
+        },
+        notifiers,
+        incidents,
+        quiet_period: d.quiet_period,
+        claim_ttl: d.claim_ttl,
+        publish_reserve: config.publish_reserve,
     })
 }
 

@@ -3,7 +3,7 @@
 //! This is the imperative shell around the pure core: it asks the sources (under a deadline) and
 //! hands their answers to [`diagnosis::diagnose`].
 
-use crate::diagnosis::{self, Context};
+use crate::diagnosis::{self, Context, Earlier};
 use crate::evidence::scenario::{Scenario, ScenarioError};
 use crate::evidence::{Evidence, Gap, GatherPlan, SourceError, SourceKind, Sources, gather};
 use crate::report::{AlarmView, ApiView, CheckKind, CheckView, Report};
@@ -105,10 +105,21 @@ pub async fn run(
     settings: &Settings,
     deadline: Instant,
 ) -> Result<Vec<Outcome>, PipelineError> {
+    run_follow_up(trigger, account, settings, deadline, None).await
+}
+
+/// As [`run`], for a state change that follows an earlier notification of the same incident.
+pub async fn run_follow_up(
+    trigger: &Trigger,
+    account: &Account,
+    settings: &Settings,
+    deadline: Instant,
+    earlier: Option<Earlier>,
+) -> Result<Vec<Outcome>, PipelineError> {
     let (sources, scenario) = account.sources_for(trigger)?;
     match trigger {
         Trigger::Alarm(alarm) => Ok(vec![
-            diagnose_alarm(alarm, &sources, settings, deadline).await,
+            diagnose_alarm(alarm, &sources, settings, deadline, earlier).await,
         ]),
         Trigger::Schedule(schedule) => {
             let apis = if settings.scheduled_apis.is_empty() {
@@ -132,6 +143,7 @@ async fn diagnose_alarm(
     sources: &Sources,
     settings: &Settings,
     deadline: Instant,
+    earlier: Option<Earlier>,
 ) -> Outcome {
     let view = AlarmView::of(alarm);
     let (api, resolution_gaps) = match &alarm.api {
@@ -161,6 +173,7 @@ async fn diagnose_alarm(
         alarm_name: Some(alarm.name.clone()),
         window: alarm.window,
         window_clamped_from: alarm.window_clamped_from,
+        earlier,
     };
     // A recovery needs no new evidence: it follows up on the diagnosis already sent.
     let mut evidence = if alarm.state == AlarmState::Ok {
@@ -253,6 +266,7 @@ async fn examine(
         alarm_name: None,
         window,
         window_clamped_from: None,
+        earlier: None,
     };
     let diagnosis = diagnosis::diagnose(&ctx, &evidence);
     if view.kind == CheckKind::Scheduled

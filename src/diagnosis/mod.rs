@@ -189,6 +189,15 @@ pub struct Context {
     pub alarm_name: Option<String>,
     pub window: crate::trigger::Window,
     pub window_clamped_from: Option<chrono::Duration>,
+    /// The notification this one follows up (an OK after an ALARM), when it is known.
+    pub earlier: Option<Earlier>,
+}
+
+/// The incident's first diagnosis, as remembered between invocations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Earlier {
+    pub verdict: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `812 ms`, `14.2 s`: milliseconds as a person reads them.

@@ -4,6 +4,7 @@ use super::api::{ApiDescription, Backend, Integration, LogLevel, Protocol};
 use super::changes::ChangeQuestion;
 use super::logs::{
     AccessLogQuestion, AnswerMethod, Answered, ExecutionLogQuestion, FunctionLogQuestion,
+    FunctionSummary,
 };
 use super::metrics::{SeriesSet, alb_queries, api_queries, lambda_queries};
 use super::traces::TraceQuestion;
@@ -83,6 +84,13 @@ impl Ledger {
         r: Result<Answered<T>, SourceError>,
     ) -> Option<T> {
         let a = self.take(source, subject, r)?;
+        if let Some(why) = &a.cut_short {
+            self.gaps.push(Gap {
+                source,
+                subject: subject.to_string(),
+                reason: SourceError::Partial(why.clone()),
+            });
+        }
         match a.method {
             AnswerMethod::Insights => {
                 self.cost.insights_queries += 1;
@@ -287,15 +295,8 @@ pub async fn gather(
         }
         ledger.cost.metric_requests += parts.metric_requests;
         ledger.cost.metric_series += parts.metric_series;
-        if let Some(a) = parts.log_answer {
-            match a {
-                (AnswerMethod::Insights, bytes) => {
-                    ledger.cost.insights_queries += 1;
-                    ledger.cost.insights_bytes_scanned += bytes;
-                }
-                (AnswerMethod::FilterFallback, _) => ledger.cost.log_fallbacks += 1,
-                (AnswerMethod::Recorded, _) => {}
-            }
+        if let Some((subject, answer)) = parts.function_log {
+            b.function_log = ledger.answered(SourceKind::FunctionLog, &subject, answer);
         }
         b.metrics.0.sort_by_key(|s| (s.measure as u8, s.stat as u8));
         backends_out.push(b);
@@ -346,7 +347,8 @@ struct BackendParts {
     gaps: Vec<(SourceKind, String, SourceError)>,
     metric_requests: u32,
     metric_series: u32,
-    log_answer: Option<(AnswerMethod, u64)>,
+    /// The function log's answer, accounted for with the others' in the ledger.
+    function_log: Option<(String, Result<Answered<FunctionSummary>, SourceError>)>,
 }
 
 async fn gather_backend(
@@ -361,7 +363,7 @@ async fn gather_backend(
         gaps: Vec::new(),
         metric_requests: 0,
         metric_series: 0,
-        log_answer: None,
+        function_log: None,
     };
     let mut evidence = BackendEvidence {
         integration: integration.clone(),
@@ -388,13 +390,7 @@ async fn gather_backend(
                 Ok(c) => evidence.function = Some(c),
                 Err(e) => parts.gaps.push((SourceKind::FunctionConfig, function.clone(), e)),
             }
-            match log {
-                Ok(a) => {
-                    parts.log_answer = Some((a.method, a.bytes_scanned));
-                    evidence.function_log = Some(a.answer);
-                }
-                Err(e) => parts.gaps.push((SourceKind::FunctionLog, log_q.log_group(), e)),
-            }
+            parts.function_log = Some((log_q.log_group(), log));
             match series {
                 Ok(s) => evidence.metrics = SeriesSet(s),
                 Err(e) => parts.gaps.push((SourceKind::BackendMetrics, function.clone(), e)),

@@ -49,6 +49,26 @@ pub enum SourceError {
     Service(String),
     #[error("malformed response ({0})")]
     Malformed(String),
+    /// Answered, but from part of the data (a scan budget ran out).
+    #[error("partial answer ({0})")]
+    Partial(String),
+}
+
+impl SourceError {
+    /// The same kind of error with its detail rewritten (to add context).
+    pub fn map_detail(self, f: impl FnOnce(String) -> String) -> Self {
+        match self {
+            Self::AccessDenied(m) => Self::AccessDenied(f(m)),
+            Self::Throttled(m) => Self::Throttled(f(m)),
+            Self::NotFound(m) => Self::NotFound(f(m)),
+            Self::Ambiguous(m) => Self::Ambiguous(f(m)),
+            Self::NotEnabled(m) => Self::NotEnabled(f(m)),
+            Self::DeadlinePassed(m) => Self::DeadlinePassed(f(m)),
+            Self::Service(m) => Self::Service(f(m)),
+            Self::Malformed(m) => Self::Malformed(f(m)),
+            Self::Partial(m) => Self::Partial(f(m)),
+        }
+    }
 }
 
 /// The sources of facts, as the entry points wire them.
@@ -64,6 +84,38 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Every port answered by the AWS account `config` reaches, each adapter on its own SDK client
+    /// built once from the one shared configuration.
+    pub fn live(config: &aws_config::SdkConfig) -> Self {
+        let rest = aws_sdk_apigateway::Client::new(config);
+        let http = aws_sdk_apigatewayv2::Client::new(config);
+        let lambda = aws_sdk_lambda::Client::new(config);
+        let cloudwatch = aws_sdk_cloudwatch::Client::new(config);
+        Self {
+            apis: Arc::new(api::live::ApiGatewayCatalog::new(
+                rest.clone(),
+                http.clone(),
+            )),
+            metrics: Arc::new(metrics::live::CloudWatchMetricStats::new(
+                cloudwatch.clone(),
+            )),
+            logs: Arc::new(logs::live::CloudWatchLogsInsights::new(
+                aws_sdk_cloudwatchlogs::Client::new(config),
+            )),
+            functions: Arc::new(functions::live::LambdaFunctions::new(lambda.clone())),
+            traces: Arc::new(traces::live::XRayTraceSummaries::new(
+                aws_sdk_xray::Client::new(config),
+            )),
+            changes: Arc::new(changes::live::RecentChanges::new(
+                aws_sdk_cloudtrail::Client::new(config),
+                rest,
+                http,
+                lambda,
+            )),
+            alarms: Arc::new(alarms::live::CloudWatchAlarmDirectory::new(cloudwatch)),
+        }
+    }
+
     /// Every port answered by one recorded account.
     pub fn from_scenario(scenario: Arc<scenario::Scenario>) -> Self {
         Self {

@@ -3,6 +3,7 @@
 use super::*;
 use async_trait::async_trait;
 use gateway_doctor::handler::{App, HandlerError, handle};
+use gateway_doctor::incident::memory::MemoryIncidentLog;
 use gateway_doctor::notify::{IncidentRefs, Notifier, NotifyError};
 use std::sync::Mutex;
 
@@ -50,6 +51,9 @@ fn app(notifiers: Vec<Arc<dyn Notifier>>) -> App {
         account: bundled_account(),
         settings: Settings::default(),
         notifiers,
+        incidents: Arc::new(MemoryIncidentLog::new()),
+        quiet_period: Duration::from_secs(30 * 60),
+        claim_ttl: Duration::from_secs(48 * 3600),
         publish_reserve: Duration::from_secs(1),
     }
 }

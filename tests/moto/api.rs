@@ -37,7 +37,11 @@ fn rest_ref(name: &str, stage: &str) -> ApiRef {
 
 /// A REST API with `POST /orders` proxied to `function`, deployed to stage `prod`;
 /// returns the API's id and the resource's id.
-async fn seed_rest(name: &str, function: &str, timeout_ms: Option<i32>) -> (String, String) {
+pub(crate) async fn seed_rest(
+    name: &str,
+    function: &str,
+    timeout_ms: Option<i32>,
+) -> (String, String) {
     let gw = apigateway().await;
     let api = gw
         .create_rest_api()

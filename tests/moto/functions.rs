@@ -9,7 +9,7 @@ use gateway_doctor::evidence::functions::live::LambdaFunctions;
 
 /// moto refuses CreateFunction unless the role exists ("cannot be assumed by Lambda");
 /// aws-sdk-iam is not a dependency, so the CLI creates it.
-fn lambda_role() -> String {
+pub(crate) fn lambda_role() -> String {
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
     aws_cli(&[
         "iam",

@@ -5,9 +5,10 @@
 
 mod api;
 mod functions;
+mod handler;
 mod incidents;
-mod sns;
 mod logs;
+mod sns;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use std::process::Command;
@@ -144,17 +145,24 @@ pub async fn bundled_report(event: &str) -> gateway_doctor::report::Report {
         .join("events")
         .join(event);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let trigger =
-        gateway_doctor::trigger::decode(&bytes).unwrap_or_else(|e| panic!("{event} does not decode: {e}"));
-    let account = gateway_doctor::pipeline::Account::Recorded(gateway_doctor::evidence::scenario::bundled().expect("bundled scenarios parse"));
+    let trigger = gateway_doctor::trigger::decode(&bytes)
+        .unwrap_or_else(|e| panic!("{event} does not decode: {e}"));
+    let account = gateway_doctor::pipeline::Account::Recorded(
+        gateway_doctor::evidence::scenario::bundled().expect("bundled scenarios parse"),
+    );
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    gateway_doctor::pipeline::run(&trigger, &account, &gateway_doctor::pipeline::Settings::default(), deadline)
-        .await
-        .expect("pipeline runs")
-        .into_iter()
-        .find_map(|o| match o {
-            gateway_doctor::pipeline::Outcome::Report(r) => Some(*r),
-            gateway_doctor::pipeline::Outcome::Healthy { .. } => None,
-        })
-        .unwrap_or_else(|| panic!("{event} gives a report"))
+    gateway_doctor::pipeline::run(
+        &trigger,
+        &account,
+        &gateway_doctor::pipeline::Settings::default(),
+        deadline,
+    )
+    .await
+    .expect("pipeline runs")
+    .into_iter()
+    .find_map(|o| match o {
+        gateway_doctor::pipeline::Outcome::Report(r) => Some(*r),
+        gateway_doctor::pipeline::Outcome::Healthy { .. } => None,
+    })
+    .unwrap_or_else(|| panic!("{event} gives a report"))
 }

@@ -5,7 +5,10 @@ use crate::evidence::Evidence;
 
 pub(super) fn diagnose(ctx: &Context, evidence: &Evidence) -> Diagnosis {
     let name = ctx.alarm_name.as_deref().unwrap_or("The alarm");
-    let lasted = match (ctx.changed_at, ctx.previous_changed_at) {
+    let since = ctx
+        .previous_changed_at
+        .or(ctx.earlier.as_ref().map(|e| e.at));
+    let lasted = match (ctx.changed_at, since) {
         (Some(now), Some(then)) if now > then => format!(" after {} in ALARM", span(now - then)),
         _ => String::new(),
     };
@@ -14,11 +17,20 @@ pub(super) fn diagnose(ctx: &Context, evidence: &Evidence) -> Diagnosis {
         .map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M UTC")))
         .unwrap_or_default();
     let mut findings = Vec::new();
-    if let Some(then) = ctx.previous_changed_at {
-        findings.push(Finding {
+    match (&ctx.earlier, since) {
+        (Some(e), _) => findings.push(Finding {
+            step: Step::Context,
+            text: format!(
+                "Follows up the {} diagnosis sent when it entered ALARM at {}.",
+                e.verdict,
+                e.at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        }),
+        (None, Some(then)) => findings.push(Finding {
             step: Step::Context,
             text: format!("It entered ALARM at {}.", then.format("%Y-%m-%d %H:%M UTC")),
-        });
+        }),
+        (None, None) => {}
     }
     Diagnosis {
         verdict: Verdict::Recovered,

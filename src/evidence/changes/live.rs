@@ -372,16 +372,7 @@ fn all_failed(mut failed: Vec<SourceError>) -> SourceError {
     }
     let others: Vec<String> = failed.iter().map(ToString::to_string).collect();
     let also = |m: String| format!("{m}; also {}", others.join("; "));
-    match first {
-        SourceError::AccessDenied(m) => SourceError::AccessDenied(also(m)),
-        SourceError::Throttled(m) => SourceError::Throttled(also(m)),
-        SourceError::NotFound(m) => SourceError::NotFound(also(m)),
-        SourceError::Ambiguous(m) => SourceError::Ambiguous(also(m)),
-        SourceError::NotEnabled(m) => SourceError::NotEnabled(also(m)),
-        SourceError::DeadlinePassed(m) => SourceError::DeadlinePassed(also(m)),
-        SourceError::Service(m) => SourceError::Service(also(m)),
-        SourceError::Malformed(m) => SourceError::Malformed(also(m)),
-    }
+    first.map_detail(also)
 }
 
 /// What a CloudTrail event name means here; Lambda's names carry an API version suffix
