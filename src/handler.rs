@@ -102,7 +102,18 @@ pub async fn handle(app: &App, event: &Value, remaining: Duration) -> Result<Val
     for outcome in outcomes {
         match outcome {
             Outcome::Report(report) => {
-                let refs = deliver(app, &report, open.as_ref().map(|i| &i.refs)).await?;
+                let refs = match deliver(app, &report, open.as_ref().map(|i| &i.refs)).await {
+                    Ok(refs) => refs,
+                    Err(e) => {
+                        // Nothing went out: let Lambda's retry claim this state change afresh.
+                        if let Some(change) = &change
+                            && let Err(store) = app.incidents.release(change).await
+                        {
+                            tracing::warn!(error = %store, "could not release the claim; the retry will be skipped");
+                        }
+                        return Err(e);
+                    }
+                };
                 remember(app, &trigger, &report, refs).await;
                 reports.push(json::render(&report));
             }

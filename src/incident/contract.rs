@@ -66,6 +66,26 @@ fn full_refs() -> IncidentRefs {
 }
 
 #[tokio::test]
+async fn a_released_claim_is_fresh_again_and_leaves_no_quiet_period_behind() {
+    let log = make_log().await;
+    let when = "2026-11-03T02:14:07Z";
+    assert_eq!(claim(&log, ARN, "ALARM", when).await, Claim::Fresh);
+    log.release(&change(ARN, "ALARM", when))
+        .await
+        .expect("released");
+    assert_eq!(
+        claim(&log, ARN, "ALARM", when).await,
+        Claim::Fresh,
+        "the retry claims it again"
+    );
+    assert_eq!(
+        claim(&log, ARN, "ALARM", "2026-11-03T02:20:07Z").await,
+        quiet_since(when),
+        "the retried diagnosis counts for the quiet period"
+    );
+}
+
+#[tokio::test]
 async fn a_redelivered_state_change_is_a_duplicate() {
     let log = make_log().await;
     for state in ["ALARM", "OK", "INSUFFICIENT_DATA"] {

@@ -253,6 +253,40 @@ fn incident_of(item: &HashMap<String, AttributeValue>) -> Result<Incident, &'sta
 impl IncidentLog for DynamoDbIncidentLog {
     /// The change's timestamp is "now" throughout, so a replayed event claims what the live one
     /// did. A stale `change#` item past its TTL still makes a duplicate, which it is.
+    async fn release(&self, change: &StateChange) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(change_key(change)))
+            .send()
+            .await
+            .map_err(|e| self.error("dynamodb:DeleteItem", &e))?;
+        if change.state != ALARM {
+            return Ok(());
+        }
+        // Only this change's own mark: a later diagnosis may have replaced it.
+        let undo = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PARTITION_KEY, s(alarm_key(&change.alarm_arn)))
+            .update_expression("REMOVE #last")
+            .condition_expression("#last = :now")
+            .expression_attribute_names("#last", LAST_DIAGNOSED)
+            .expression_attribute_values(":now", n(epoch(change.at)))
+            .send()
+            .await;
+        match undo {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(self.error("dynamodb:UpdateItem", &e)),
+        }
+    }
+
     async fn claim(
         &self,
         change: &StateChange,

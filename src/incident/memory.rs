@@ -77,6 +77,20 @@ impl IncidentLog for MemoryIncidentLog {
         }
     }
 
+    async fn release(&self, change: &StateChange) -> Result<(), StoreError> {
+        let mut records = self.records();
+        records.changes.remove(&(
+            change.alarm_arn.clone(),
+            change.state.clone(),
+            change.at.timestamp(),
+            change.at.timestamp_subsec_nanos(),
+        ));
+        if records.last_diagnosed.get(&change.alarm_arn) == Some(&epoch(change.at)) {
+            records.last_diagnosed.remove(&change.alarm_arn);
+        }
+        Ok(())
+    }
+
     async fn open(
         &self,
         alarm_arn: &str,

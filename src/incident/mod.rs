@@ -61,6 +61,9 @@ pub trait IncidentLog: Send + Sync {
         quiet: Duration,
         ttl: Duration,
     ) -> Result<Claim, StoreError>;
+    /// Gives a claimed state change back (its notification could not be delivered), so that the
+    /// invocation's retry claims it again instead of finding a duplicate or a quiet alarm.
+    async fn release(&self, change: &StateChange) -> Result<(), StoreError>;
     /// Remembers what was sent for an alarm that went to ALARM.
     async fn open(
         &self,

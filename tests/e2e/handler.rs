@@ -118,3 +118,60 @@ async fn one_working_notifier_is_enough_but_none_fails_the_invocation() {
     assert!(matches!(err, HandlerError::NotDelivered { .. }));
     assert!(err.to_string().contains("orders-api-prod-5xx"), "{err}");
 }
+
+#[tokio::test]
+async fn a_redelivered_alarm_is_diagnosed_once_and_its_recovery_follows_up() {
+    let captured = Arc::new(Captured::default());
+    let app = app(vec![captured.clone()]);
+    let alarm = json_of(&root().join("events/rest-integration-timeout-too-low.json"));
+    handle(&app, &alarm, Duration::from_secs(30))
+        .await
+        .expect("first delivery");
+    let again = handle(&app, &alarm, Duration::from_secs(30))
+        .await
+        .expect("redelivery");
+    assert_eq!(again["skipped"], "duplicate");
+    assert_eq!(
+        captured.0.lock().expect("lock").len(),
+        1,
+        "one diagnosis per state change"
+    );
+
+    // The OK transition of the same alarm (SNS-delivered: no previous timestamp of its own).
+    let ok = json_of(&root().join("events/rest-recovered-sns.json"));
+    handle(&app, &ok, Duration::from_secs(30))
+        .await
+        .expect("follow-up");
+    let sent = captured.0.lock().expect("lock");
+    let follow_up = &sent[1].diagnosis;
+    assert_eq!(follow_up.verdict.as_str(), "recovered");
+    assert!(
+        follow_up.summary.contains("26 min"),
+        "says how long it lasted: {}",
+        follow_up.summary
+    );
+    assert!(
+        follow_up
+            .findings
+            .iter()
+            .any(|f| f.text.contains("integration_timeout_too_low")),
+        "refers to the earlier diagnosis: {:?}",
+        follow_up.findings
+    );
+}
+
+#[tokio::test]
+async fn an_undelivered_alarm_is_released_so_the_retry_delivers_it() {
+    let file = root().join("events/rest-integration-timeout-too-low.json");
+    let captured = Arc::new(Captured::default());
+    let mut app = app(vec![Arc::new(Refusing)]);
+    handle(&app, &json_of(&file), Duration::from_secs(30))
+        .await
+        .expect_err("nothing delivered");
+    app.notifiers = vec![captured.clone()];
+    let out = handle(&app, &json_of(&file), Duration::from_secs(30))
+        .await
+        .expect("retry");
+    assert!(out.get("skipped").is_none(), "{out}");
+    assert_eq!(captured.0.lock().expect("lock").len(), 1);
+}
