@@ -5,12 +5,16 @@
 //! notifiers sit beside it.
 
 mod log;
+pub mod secret;
+pub mod slack;
 
 use crate::report::Report;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use log::LogNotifier;
+pub use secret::{SecretsManagerSecret, SlackCredential};
+pub use slack::{SlackBot, SlackFromSecret, SlackRouting, SlackWebhook};
 
 /// Port: deliver one report.
 #[async_trait]

@@ -2,7 +2,7 @@
 
 pub mod chat;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod json;
 pub mod slack;
 pub mod sns;
