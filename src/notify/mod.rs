@@ -5,6 +5,8 @@
 //! notifiers sit beside it.
 
 mod log;
+pub mod secret;
+pub mod slack;
 pub mod sns;
 
 use crate::report::Report;
@@ -12,6 +14,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use log::LogNotifier;
+pub use secret::{SecretsManagerSecret, SlackCredential};
+pub use slack::{SlackBot, SlackFromSecret, SlackRouting, SlackWebhook};
 pub use sns::{SnsFormat, SnsNotifier};
 
 /// Port: deliver one report.

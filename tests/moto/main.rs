@@ -8,6 +8,7 @@ mod functions;
 mod handler;
 mod incidents;
 mod logs;
+mod secrets;
 mod sns;
 
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -45,6 +46,12 @@ pub async fn apigatewayv2() -> aws_sdk_apigatewayv2::Client {
 pub async fn lambda() -> aws_sdk_lambda::Client {
     aws_sdk_lambda::Client::from_conf(
         aws_sdk_lambda::config::Builder::from(&sdk_config().await).build(),
+    )
+}
+
+pub async fn secretsmanager() -> aws_sdk_secretsmanager::Client {
+    aws_sdk_secretsmanager::Client::from_conf(
+        aws_sdk_secretsmanager::config::Builder::from(&sdk_config().await).build(),
     )
 }
 
