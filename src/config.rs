@@ -2,6 +2,7 @@
 //! variable's name. Parsing takes a lookup function so it is tested without touching the process env.
 
 use crate::evidence::scenario::parse_api_entry;
+use crate::notify::slack::{self, RoutingError, SlackRouting};
 use crate::trigger::ApiRef;
 use std::time::Duration;
 
@@ -34,10 +35,8 @@ pub struct Delivery {
     pub chat_format: bool,
     /// Secrets Manager ARN of the Slack webhook URL or bot token (the value itself is never in the environment).
     pub slack_secret_arn: Option<String>,
-    /// `API=CHANNEL` pairs, `*` for the rest (bot token only).
-    pub slack_channels: Option<String>,
-    pub slack_mention: Option<String>,
-    pub slack_mention_verdicts: Option<String>,
+    /// Channels by API and the mention for chosen verdicts.
+    pub slack_routing: SlackRouting,
     pub slack_api_url: String,
     /// DynamoDB table that claims state changes and remembers incidents.
     pub table: Option<String>,
@@ -149,9 +148,7 @@ impl Config {
             topic_arn: arn(TOPIC, "sns")?,
             chat_format,
             slack_secret_arn: arn(SLACK_SECRET, "secretsmanager")?,
-            slack_channels: text(SLACK_CHANNELS),
-            slack_mention: text(SLACK_MENTION),
-            slack_mention_verdicts: text(SLACK_MENTION_VERDICTS),
+            slack_routing: routing(&text)?,
             slack_api_url,
             table: text(TABLE),
             quiet_period: Duration::from_secs(60 * number(QUIET, 30, 1440)?),
@@ -165,6 +162,32 @@ impl Config {
             delivery,
         })
     }
+}
+
+/// Slack routing, each variable checked on its own so an error names the one that is wrong.
+fn routing(text: &dyn Fn(&'static str) -> Option<String>) -> Result<SlackRouting, ConfigError> {
+    let (channels, mention, verdicts) = (
+        text(SLACK_CHANNELS),
+        text(SLACK_MENTION),
+        text(SLACK_MENTION_VERDICTS),
+    );
+    let wrong = |variable: &'static str, value: &Option<String>, e: RoutingError| ConfigError {
+        variable,
+        value: value.clone().unwrap_or_default(),
+        why: e.to_string(),
+    };
+    if let Some(c) = &channels {
+        slack::parse_channels(c).map_err(|e| wrong(SLACK_CHANNELS, &channels, e))?;
+    }
+    if let Some(m) = &mention {
+        slack::parse_mention(m).map_err(|e| wrong(SLACK_MENTION, &mention, e))?;
+    }
+    SlackRouting::parse(
+        channels.as_deref().unwrap_or_default(),
+        mention.as_deref(),
+        verdicts.as_deref().unwrap_or_default(),
+    )
+    .map_err(|e| wrong(SLACK_MENTION_VERDICTS, &verdicts, e))
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use gateway_doctor::handler::{App, handle};
 use gateway_doctor::incident::{
     IncidentLog, dynamodb::DynamoDbIncidentLog, memory::MemoryIncidentLog,
 };
-use gateway_doctor::notify::{LogNotifier, Notifier, sns::SnsFormat, sns::SnsNotifier};
+use gateway_doctor::notify::{
+    LogNotifier, Notifier, SecretsManagerSecret, SlackFromSecret, SnsFormat, SnsNotifier, slack,
+};
 use gateway_doctor::pipeline::{Account, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
@@ -89,6 +91,14 @@ async fn app_from_env() -> Result<App, String> {
             topic,
             format,
         )));
+    }
+    if let Some(arn) = &d.slack_secret_arn {
+        let secret = SecretsManagerSecret::new(aws_sdk_secretsmanager::Client::new(&sdk), arn);
+        let http = slack::http_client().map_err(|e| e.to_string())?;
+        notifiers.push(Arc::new(
+            SlackFromSecret::new(http, secret, d.slack_routing.clone())
+                .with_api_base(&d.slack_api_url),
+        ));
     }
     let incidents: Arc<dyn IncidentLog> = match &d.table {
         Some(table) => Arc::new(DynamoDbIncidentLog::new(
