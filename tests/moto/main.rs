@@ -4,6 +4,7 @@
 //! `MOTO_ENDPOINT` and dummy credentials.
 
 mod api;
+mod delivery;
 mod functions;
 mod handler;
 mod incidents;
