@@ -11,8 +11,7 @@ replay:
 ## Unit, handler, end-to-end and emulator tests (scripts/with-moto installs and starts moto's AWS
 ## emulator), then the template's checks against DESIGN.md's metrics and the code's AWS calls.
 test:
-	scripts/with-moto $(CARGO) test --all-targets --quiet
-	python3 -m pytest -q tests/template
+	scripts/with-moto sh -c '$(CARGO) test --all-targets --quiet && python3 -m pytest -q -s tests/template'
 
 ## Formatting and lints, warnings as errors.
 lint:
