@@ -849,6 +849,7 @@ mod tests {
                 latency_ms: Some(29_000.0),
                 status: Some(504),
                 failure: Some(FailureClass::IntegrationTimeout),
+                backend_request_id: None,
             })
         );
     }
