@@ -1276,7 +1276,9 @@ impl FunctionLogEvaluator {
         }
         if let Some(id) = r.request_id {
             let timed_out = r.timed_out || self.timed_out.iter().any(|seen| &**seen == id);
-            self.offer(r.duration_ms, || Invocation {
+            // Ranked by what the caller waited (init included), as the gateway's latency is.
+            let total = r.duration_ms.map(|d| d + r.init_ms.unwrap_or(0.0));
+            self.offer(total, || Invocation {
                 request_id: id.to_owned(),
                 duration_ms: r.duration_ms,
                 init_duration_ms: r.init_ms,
@@ -1291,11 +1293,16 @@ impl FunctionLogEvaluator {
     }
 
     /// Keeps an invocation if it is among the slowest; unknown durations sort last.
-    fn offer(&mut self, duration_ms: Option<f64>, invocation: impl FnOnce() -> Invocation) {
+    fn offer(&mut self, total_ms: Option<f64>, invocation: impl FnOnce() -> Invocation) {
         let at = self
             .slowest
             .iter()
-            .position(|i| slower(duration_ms, i.duration_ms))
+            .position(|i| {
+                slower(
+                    total_ms,
+                    i.duration_ms.map(|d| d + i.init_duration_ms.unwrap_or(0.0)),
+                )
+            })
             .unwrap_or(self.slowest.len());
         if at < SLOWEST_INVOCATIONS {
             self.slowest.insert(at, invocation());
@@ -2515,13 +2522,14 @@ mod tests {
         assert_eq!(
             ids,
             vec![
-                "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
                 "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c",
+                "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
                 "7a1b2c3d-5d4e-4f3a-9b2c-1d0e9f8a7b6c",
-            ]
+            ],
+            "ranked by init plus duration"
         );
         assert_eq!(
-            s.slowest[1],
+            s.slowest[0],
             Invocation {
                 request_id: "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c".into(),
                 duration_ms: Some(5120.33),
@@ -2532,7 +2540,7 @@ mod tests {
             }
         );
         assert!(
-            s.slowest[0].timed_out,
+            s.slowest[1].timed_out,
             "Task timed out marks its invocation"
         );
         assert!(!s.slowest[2].timed_out);

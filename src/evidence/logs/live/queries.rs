@@ -261,7 +261,9 @@ pub(crate) const FUNCTION_REPORTS: &str = r#"filter @type = "REPORT"
 pub(crate) fn function_slowest() -> String {
     pipeline(&[
         r#"filter @type = "REPORT""#.to_owned(),
-        "sort @duration desc".to_owned(),
+        // Ranked by what the caller waited, init included, as the evaluator ranks them.
+        "fields @duration + coalesce(@initDuration, 0) as total".to_owned(),
+        "sort total desc".to_owned(),
         format!("limit {}", evaluate::SLOWEST_INVOCATIONS),
         r#"fields @requestId, @duration, @initDuration, @memorySize, @maxMemoryUsed, strcontains(@message, "Status: timeout") as timedOut"#.to_owned(),
     ])
@@ -289,12 +291,12 @@ fn slowest_invocations(rows: &[Row], timed_out: &[String]) -> Vec<Invocation> {
         })
         .take(evaluate::SLOWEST_INVOCATIONS)
         .collect();
-    // Insights sorts already; sorting again keeps the order the evaluator gives whatever it sent.
-    out.sort_by(|a, b| {
-        b.duration_ms
-            .unwrap_or(-1.0)
-            .total_cmp(&a.duration_ms.unwrap_or(-1.0))
-    });
+    // Insights sorts already; sorting again keeps the evaluator's order whatever it sent.
+    let total = |i: &Invocation| {
+        i.duration_ms
+            .map_or(-1.0, |d| d + i.init_duration_ms.unwrap_or(0.0))
+    };
+    out.sort_by(|a, b| total(b).total_cmp(&total(a)));
     out
 }
 
@@ -693,7 +695,8 @@ mod tests {
         assert_eq!(
             function_slowest(),
             "filter @type = \"REPORT\"\n\
-             | sort @duration desc\n\
+             | fields @duration + coalesce(@initDuration, 0) as total\n\
+             | sort total desc\n\
              | limit 20\n\
              | fields @requestId, @duration, @initDuration, @memorySize, @maxMemoryUsed, strcontains(@message, \"Status: timeout\") as timedOut"
         );
