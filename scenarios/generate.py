@@ -379,6 +379,8 @@ def execution_log(lines: Lines, r: Req, region: str, fn: Function, authorizer=No
         lines.add(done + ms(1), f"{p} Method completed with status: 500")
         return
     lines.add(done, f"{p} Received response. Status: 200, Integration latency: {int(r.il)} ms")
+    # Only a response carries the Lambda request id: a timed-out request never gets these headers.
+    lines.add(done, f"{p} Endpoint response headers: {response_headers(r, done)}")
     if r.kind == "fnerr":
         when = iso(r.invoke_at + ms(r.init + r.dur))
         msg = f"{when} {r.lid} Task timed out after {r.dur / 1000:.2f} seconds"
@@ -394,6 +396,23 @@ def execution_log(lines: Lines, r: Req, region: str, fn: Function, authorizer=No
     lines.add(done + ms(1), f"{p} Successfully completed execution")
     lines.add(done + ms(1), f"{p} Method completed with status: {r.status}")
     lines.add(done + ms(1), f"{p} AWS Integration Endpoint RequestId : {r.lid}")
+
+
+def response_headers(r: Req, t: datetime) -> str:
+    """The Lambda Invoke response's headers, as the execution log prints them (no random draws,
+    so adding them changes no other value)."""
+    headers = [
+        f"Date={t.strftime('%a, %d %b %Y %H:%M:%S GMT')}",
+        "Content-Type=application/json",
+        "Connection=keep-alive",
+        f"x-amzn-RequestId={r.lid}",
+    ]
+    if r.kind == "fnerr":
+        headers.append("X-Amz-Function-Error=Unhandled")
+    headers.append(f"X-Amz-Executed-Version={r.version}")
+    if r.trace:
+        headers.append(f"X-Amzn-Trace-Id=root={r.trace};sampled=1")
+    return "{" + ", ".join(headers) + "}"
 
 
 def runtime_hash(fn: Function) -> str:

@@ -10,10 +10,11 @@ pub mod fixes;
 pub mod limits;
 pub mod rules;
 pub mod where_died;
+pub mod worst;
 
 use crate::evidence::Gap;
 use crate::evidence::changes::Change;
-use crate::evidence::logs::RequestRecord;
+use crate::evidence::logs::{Invocation, RequestRecord};
 use serde::Serialize;
 use std::fmt;
 
@@ -170,8 +171,51 @@ pub struct Diagnosis {
     pub gaps: Vec<Gap>,
     /// Changes made shortly before the alarm.
     pub suspects: Vec<Change>,
-    /// The worst failing requests, to look up.
-    pub worst_requests: Vec<RequestRecord>,
+    /// The worst failing requests, to look up, followed to their traces and invocations.
+    pub worst_requests: Vec<WorstRequest>,
+}
+
+/// One of the worst failing requests, as the gateway, X-Ray and the function each saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstRequest {
+    /// The gateway's view; flattened so the JSON keeps `request_id`, `latency_ms`... at the top.
+    #[serde(flatten)]
+    pub request: RequestRecord,
+    /// The invocation whose REPORT line carries the request's Lambda request id.
+    pub function: Option<WorstFunction>,
+    /// The trace that carries the request's API Gateway request id.
+    pub trace: Option<WorstTrace>,
+    /// Links that could not be made, and why, for a person to read.
+    pub missing: Vec<String>,
+}
+
+impl WorstRequest {
+    /// A request with nothing followed: for requests no other source could be asked about.
+    pub fn alone(request: RequestRecord) -> Self {
+        Self {
+            request,
+            function: None,
+            trace: None,
+            missing: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstFunction {
+    pub function: String,
+    pub invocation: Invocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorstTrace {
+    pub trace_id: String,
+    pub duration_ms: f64,
+    /// The subsegment that took the largest share of the trace.
+    pub dominant: Option<String>,
+    pub dominant_operation: Option<String>,
+    /// Of the trace's duration, 0 to 1.
+    pub dominant_share: Option<f64>,
 }
 
 /// What the diagnosis knows beyond the evidence: which alarm, which API, which window.

@@ -1,8 +1,11 @@
 //! Reports built by hand for the renderers' tests: realistic ones, and hostile ones.
 
-use crate::diagnosis::{Command, Confidence, Diagnosis, Finding, Fix, FixStep, Step, Verdict};
+use crate::diagnosis::{
+    Command, Confidence, Diagnosis, Finding, Fix, FixStep, Step, Verdict, WorstFunction,
+    WorstRequest, WorstTrace,
+};
 use crate::evidence::changes::{Change, ChangeKind};
-use crate::evidence::logs::{FailureClass, RequestRecord};
+use crate::evidence::logs::{FailureClass, Invocation, RequestRecord};
 use crate::evidence::{Cost, Gap, SourceError, SourceKind};
 use crate::report::{AlarmView, ApiView, CheckView, Report};
 use crate::trigger::{AlarmState, ApiKind, Delivery, Window};
@@ -124,17 +127,47 @@ pub(crate) fn cold_start() -> Report {
                 detail: Some("version 42".into()),
             }],
             worst_requests: vec![
-                RequestRecord {
-                    request_id: "7f2c9a10-0000-4000-8000-000000000001".into(),
-                    latency_ms: Some(29001.0),
-                    status: Some(504),
-                    failure: Some(FailureClass::IntegrationTimeout),
+                WorstRequest {
+                    request: RequestRecord {
+                        request_id: "7f2c9a10-0000-4000-8000-000000000001".into(),
+                        latency_ms: Some(29001.0),
+                        status: Some(504),
+                        failure: Some(FailureClass::IntegrationTimeout),
+                        backend_request_id: Some("8f2c1d0e-1111-2222-3333-444455556666".into()),
+                    },
+                    function: Some(WorstFunction {
+                        function: "catalog-fn".into(),
+                        invocation: Invocation {
+                            request_id: "8f2c1d0e-1111-2222-3333-444455556666".into(),
+                            duration_ms: Some(21400.0),
+                            init_duration_ms: Some(9800.0),
+                            memory_size_mb: Some(512),
+                            max_memory_used_mb: Some(498),
+                            timed_out: false,
+                        },
+                    }),
+                    trace: Some(WorstTrace {
+                        trace_id: "1-6762f0a1-3b2c1d0e9f8a7b6c5d4e3f2a".into(),
+                        duration_ms: 29000.0,
+                        dominant: Some("Initialization".into()),
+                        dominant_operation: None,
+                        dominant_share: Some(0.34),
+                    }),
+                    missing: Vec::new(),
                 },
-                RequestRecord {
-                    request_id: "7f2c9a10-0000-4000-8000-000000000002".into(),
-                    latency_ms: Some(28999.4),
-                    status: Some(504),
-                    failure: Some(FailureClass::IntegrationTimeout),
+                WorstRequest {
+                    request: RequestRecord {
+                        request_id: "7f2c9a10-0000-4000-8000-000000000002".into(),
+                        latency_ms: Some(28999.4),
+                        status: Some(504),
+                        failure: Some(FailureClass::IntegrationTimeout),
+                        backend_request_id: Some("9a8b7c6d-1111-2222-3333-444455556666".into()),
+                    },
+                    function: None,
+                    trace: None,
+                    missing: vec![
+                        "no REPORT line for Lambda request 9a8b7c6d-1111-2222-3333-444455556666 among the slowest invocations in the window".into(),
+                    ],
                 },
             ],
         },
@@ -220,11 +253,29 @@ pub(crate) fn hostile() -> Report {
         actor: Some(HOSTILE.into()),
         detail: Some(HOSTILE.into()),
     });
-    d.worst_requests.push(RequestRecord {
-        request_id: HOSTILE.into(),
-        latency_ms: None,
-        status: Some(502),
-        failure: None,
+    d.worst_requests.push(WorstRequest {
+        request: RequestRecord {
+            request_id: HOSTILE.into(),
+            latency_ms: None,
+            status: Some(502),
+            failure: None,
+            backend_request_id: Some(HOSTILE.into()),
+        },
+        function: Some(WorstFunction {
+            function: HOSTILE.into(),
+            invocation: Invocation {
+                request_id: HOSTILE.into(),
+                ..Invocation::default()
+            },
+        }),
+        trace: Some(WorstTrace {
+            trace_id: HOSTILE.into(),
+            duration_ms: f64::NAN,
+            dominant: Some(HOSTILE.into()),
+            dominant_operation: Some(HOSTILE.into()),
+            dominant_share: Some(1.0),
+        }),
+        missing: vec![HOSTILE.into()],
     });
     d.fixes.push(Fix {
         title: format!("Fix {HOSTILE}"),
@@ -296,11 +347,17 @@ pub(crate) fn huge() -> Report {
         })
         .collect();
     d.worst_requests = (0..100)
-        .map(|i| RequestRecord {
-            request_id: format!("{i}-{blob}"),
-            latency_ms: Some(29000.0),
-            status: Some(504),
-            failure: Some(FailureClass::IntegrationTimeout),
+        .map(|i| WorstRequest {
+            request: RequestRecord {
+                request_id: format!("{i}-{blob}"),
+                latency_ms: Some(29000.0),
+                status: Some(504),
+                failure: Some(FailureClass::IntegrationTimeout),
+                backend_request_id: Some(blob.clone()),
+            },
+            function: None,
+            trace: None,
+            missing: vec![blob.clone()],
         })
         .collect();
     report

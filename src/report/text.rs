@@ -4,10 +4,9 @@
 //! renderers so every format says the same thing in the same words.
 
 use super::Report;
-use crate::diagnosis::{Fix, FixStep, Step, Verdict};
+use crate::diagnosis::{Fix, FixStep, Step, Verdict, WorstRequest, duration};
 use crate::evidence::Cost;
 use crate::evidence::changes::Change;
-use crate::evidence::logs::RequestRecord;
 use crate::trigger::Window;
 use chrono::{DateTime, Timelike, Utc};
 use std::fmt::Write as _;
@@ -256,7 +255,8 @@ pub(crate) fn change_line(c: &Change) -> String {
 }
 
 /// `7f2c-...: 29001 ms, status 504, integration timeouts (504)`.
-pub(crate) fn request_line(r: &RequestRecord) -> String {
+pub(crate) fn request_line(w: &WorstRequest) -> String {
+    let r = &w.request;
     let mut parts = Vec::new();
     if let Some(ms) = r.latency_ms.filter(|ms| ms.is_finite()) {
         parts.push(format!("{ms:.0} ms"));
@@ -267,11 +267,51 @@ pub(crate) fn request_line(r: &RequestRecord) -> String {
     if let Some(f) = r.failure {
         parts.push(f.describe().to_string());
     }
-    if parts.is_empty() {
+    let mut line = if parts.is_empty() {
         r.request_id.clone()
     } else {
         format!("{}: {}", r.request_id, parts.join(", "))
+    };
+    if let Some(f) = &w.function {
+        let i = &f.invocation;
+        let mut said = vec![match i.duration_ms.filter(|ms| ms.is_finite()) {
+            Some(ms) => format!("{} ran {}", f.function, duration(ms)),
+            None => format!("{} ran", f.function),
+        }];
+        if let Some(init) = i.init_duration_ms.filter(|ms| ms.is_finite()) {
+            said.push(format!("cold start, init {}", duration(init)));
+        }
+        match (i.max_memory_used_mb, i.memory_size_mb) {
+            (Some(used), Some(size)) => said.push(format!("{used} of {size} MB used")),
+            (Some(used), None) => said.push(format!("{used} MB used")),
+            _ => {}
+        }
+        if i.timed_out {
+            said.push("timed out".into());
+        }
+        let _ = write!(
+            line,
+            "; function: {} (Lambda request {})",
+            said.join(", "),
+            i.request_id
+        );
     }
+    if let Some(t) = &w.trace {
+        let _ = write!(line, "; trace {}", t.trace_id);
+        if t.duration_ms.is_finite() {
+            let _ = write!(line, " took {}", duration(t.duration_ms));
+        }
+        if let (Some(name), Some(share)) = (&t.dominant, t.dominant_share) {
+            let _ = write!(line, ", {:.0}% in {name}", share * 100.0);
+            if let Some(op) = &t.dominant_operation {
+                let _ = write!(line, " {op}");
+            }
+        }
+    }
+    if !w.missing.is_empty() {
+        let _ = write!(line, "; not followed: {}", w.missing.join("; "));
+    }
+    line
 }
 
 /// What gathering cost, in the units it is billed in.
@@ -588,12 +628,30 @@ mod tests {
 
     #[test]
     fn a_request_with_nothing_known_but_its_id_is_just_the_id() {
-        let r = RequestRecord {
+        let r = WorstRequest::alone(crate::evidence::logs::RequestRecord {
             request_id: "abc".into(),
             latency_ms: Some(f64::NAN),
             status: None,
             failure: None,
-        };
+            backend_request_id: None,
+        });
         assert_eq!(request_line(&r), "abc");
+    }
+
+    #[test]
+    fn a_followed_request_shows_its_invocation_and_trace_and_what_was_missing() {
+        let report = fixtures::cold_start();
+        let followed = request_line(&report.diagnosis.worst_requests[0]);
+        assert_eq!(
+            followed,
+            "7f2c9a10-0000-4000-8000-000000000001: 29001 ms, status 504, integration timeouts (504); function: catalog-fn ran 21.4 s, cold start, init 9.8 s, 498 of 512 MB used (Lambda request 8f2c1d0e-1111-2222-3333-444455556666); trace 1-6762f0a1-3b2c1d0e9f8a7b6c5d4e3f2a took 29.0 s, 34% in Initialization"
+        );
+        let unfollowed = request_line(&report.diagnosis.worst_requests[1]);
+        assert!(
+            unfollowed.ends_with(
+                "; not followed: no REPORT line for Lambda request 9a8b7c6d-1111-2222-3333-444455556666 among the slowest invocations in the window"
+            ),
+            "{unfollowed}"
+        );
     }
 }

@@ -181,3 +181,51 @@ fn every_scenario_file_is_bundled_and_parses() {
         }
     }
 }
+
+#[tokio::test]
+async fn worst_requests_of_a_function_timeout_are_followed_to_their_report_lines() {
+    let account = bundled_account();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("events/rest-function-timeout-sns.json");
+    let reports = reports_for(&decode_file(&file), &account).await;
+    let worst = &reports[0].diagnosis.worst_requests;
+    assert!(!worst.is_empty());
+    for w in worst {
+        let f = w
+            .function
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} not followed: {:?}", w.request.request_id, w.missing));
+        assert_eq!(
+            Some(f.invocation.request_id.as_str()),
+            w.request.backend_request_id.as_deref()
+        );
+        assert!(f.invocation.timed_out, "{f:?}");
+        assert!(
+            f.invocation.duration_ms.is_some_and(|d| d >= 6_000.0),
+            "{f:?}"
+        );
+        assert!(f.invocation.memory_size_mb.is_some());
+    }
+}
+
+#[tokio::test]
+async fn worst_requests_cut_at_the_integration_timeout_say_the_gateway_named_no_lambda_request() {
+    // A request the gateway gave up on never got the Invoke response, so its execution log
+    // carries no Lambda request id: the link is said to be missing, not guessed.
+    let account = bundled_account();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("events/rest-integration-timeout-too-low.json");
+    let reports = reports_for(&decode_file(&file), &account).await;
+    let worst = &reports[0].diagnosis.worst_requests;
+    assert!(!worst.is_empty());
+    for w in worst {
+        assert!(w.request.latency_ms.is_some_and(|l| l >= 10_000.0), "{w:?}");
+        assert_eq!(w.function, None);
+        assert!(
+            w.missing
+                .iter()
+                .any(|m| m.contains("named no Lambda request id")),
+            "{:?}",
+            w.missing
+        );
+    }
+}

@@ -148,6 +148,7 @@ fn assemble(f: &Facts, d: Detection) -> Diagnosis {
                 .map(|a| a.slowest_failing.clone())
         })
         .unwrap_or_default();
+    let worst_requests = super::worst::follow(worst_requests, f.evidence);
     Diagnosis {
         verdict: d.verdict,
         confidence: d.confidence,

@@ -8,8 +8,8 @@
 //! access logs, counted as unparsed), never an error and never a panic.
 
 use super::{
-    AccessSummary, ExecutionSummary, FailureClass, FunctionSummary, LatencyStats, RequestRecord,
-    Tally,
+    AccessSummary, ExecutionSummary, FailureClass, FunctionSummary, Invocation, LatencyStats,
+    RequestRecord, Tally,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -20,6 +20,8 @@ use std::fmt;
 pub const SAMPLES: usize = 3;
 /// Failing requests kept, slowest first.
 pub const SLOWEST: usize = 3;
+/// Function invocations kept, slowest first: enough to find the worst requests' REPORT lines.
+pub const SLOWEST_INVOCATIONS: usize = 20;
 
 /// Longest message kept as a sample, in characters.
 const MESSAGE_CHARS: usize = 200;
@@ -200,6 +202,8 @@ struct Request {
     message: Option<String>,
     /// The first other `Execution failed ...` text, for `Other5xx`.
     note: Option<String>,
+    /// The backend's request id, to find the invocation in the function's log.
+    backend_request_id: Option<Box<str>>,
 }
 
 /// One execution log line, as far as the evaluation cares.
@@ -290,6 +294,32 @@ impl<'a> ExecLine<'a> {
     }
 }
 
+/// The backend's request id a line names: `x-amzn-RequestId=...` in `Endpoint response headers:`,
+/// or `Lambda request id: ...` in a Lambda failure line.
+fn backend_request_id(body: &str) -> Option<&str> {
+    let value = match body.as_bytes().first() {
+        Some(b'E') if body.starts_with("Endpoint response headers:") => {
+            const KEY: &str = "x-amzn-requestid=";
+            // Header names are case-insensitive; AWS writes `x-amzn-RequestId`.
+            let at = body
+                .as_bytes()
+                .windows(KEY.len())
+                .position(|w| w.eq_ignore_ascii_case(KEY.as_bytes()))?;
+            let rest = body.get(at + KEY.len()..)?;
+            let end = rest
+                .find(|c: char| c == ',' || c == '}' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            rest.get(..end)?
+        }
+        Some(b'E' | b'L') => {
+            let (_, rest) = body.rsplit_once("Lambda request id:")?;
+            rest.split_ascii_whitespace().next()?.trim_end_matches('.')
+        }
+        _ => return None,
+    };
+    looks_like_request_id(value).then_some(value)
+}
+
 /// `(requestId) message` into the id and the message; `None` for lines without the prefix.
 fn split_request_id(message: &str) -> Option<(&str, &str)> {
     let rest = message.trim_start().strip_prefix('(')?;
@@ -301,7 +331,12 @@ fn split_request_id(message: &str) -> Option<(&str, &str)> {
 }
 
 impl Request {
-    fn apply(&mut self, line: &ExecLine<'_>, at_ms: i64, integration: &mut Samples) {
+    fn apply(&mut self, body: &str, line: &ExecLine<'_>, at_ms: i64, integration: &mut Samples) {
+        if self.backend_request_id.is_none()
+            && let Some(id) = backend_request_id(body)
+        {
+            self.backend_request_id = Some(id.into());
+        }
         match *line {
             ExecLine::Started => {
                 self.started_ms.get_or_insert(at_ms);
@@ -362,7 +397,7 @@ impl ExecutionLogEvaluator {
                         self.conclude(id, request, Some(status), Some(at_ms));
                     }
                 } else if let Slot::Open(request) = slot {
-                    request.apply(&line, at_ms, &mut self.integration);
+                    request.apply(body, &line, at_ms, &mut self.integration);
                 }
             }
             None => {
@@ -377,7 +412,7 @@ impl ExecutionLogEvaluator {
                     self.retire(id);
                     self.conclude(id, request, Some(status), Some(at_ms));
                 } else {
-                    request.apply(&line, at_ms, &mut self.integration);
+                    request.apply(body, &line, at_ms, &mut self.integration);
                     self.requests.insert(id.into(), Slot::Open(request));
                 }
             }
@@ -414,6 +449,7 @@ impl ExecutionLogEvaluator {
         let Request {
             message,
             note: hint,
+            backend_request_id,
             ..
         } = &r;
         note(
@@ -433,6 +469,7 @@ impl ExecutionLogEvaluator {
             latency_ms,
             status,
             failure: Some(class),
+            backend_request_id: backend_request_id.as_deref().map(str::to_owned),
         });
     }
 
@@ -1032,6 +1069,7 @@ impl AccessLogEvaluator {
                 latency_ms,
                 status: line.status,
                 failure: Some(line.failure()),
+                backend_request_id: None,
             });
         }
     }
@@ -1072,6 +1110,8 @@ pub struct FunctionLogEvaluator {
     init: Samples,
     /// Request ids already counted as timeouts, newest last.
     timed_out: VecDeque<Box<str>>,
+    /// Slowest first, at most [`SLOWEST_INVOCATIONS`].
+    slowest: Vec<Invocation>,
 }
 
 /// The fields of a `REPORT RequestId: ...` line.
@@ -1234,14 +1274,49 @@ impl FunctionLogEvaluator {
         if let Some(used) = r.max_memory_used_mb {
             s.max_memory_used_mb = Some(s.max_memory_used_mb.map_or(used, |m| m.max(used)));
         }
+        if let Some(id) = r.request_id {
+            let timed_out = r.timed_out || self.timed_out.iter().any(|seen| &**seen == id);
+            // Ranked by what the caller waited (init included), as the gateway's latency is.
+            let total = r.duration_ms.map(|d| d + r.init_ms.unwrap_or(0.0));
+            self.offer(total, || Invocation {
+                request_id: id.to_owned(),
+                duration_ms: r.duration_ms,
+                init_duration_ms: r.init_ms,
+                memory_size_mb: r.memory_size_mb,
+                max_memory_used_mb: r.max_memory_used_mb,
+                timed_out,
+            });
+        }
         if r.timed_out {
             self.timeout(r.request_id, "Status: timeout");
+        }
+    }
+
+    /// Keeps an invocation if it is among the slowest; unknown durations sort last.
+    fn offer(&mut self, total_ms: Option<f64>, invocation: impl FnOnce() -> Invocation) {
+        let at = self
+            .slowest
+            .iter()
+            .position(|i| {
+                slower(
+                    total_ms,
+                    i.duration_ms.map(|d| d + i.init_duration_ms.unwrap_or(0.0)),
+                )
+            })
+            .unwrap_or(self.slowest.len());
+        if at < SLOWEST_INVOCATIONS {
+            self.slowest.insert(at, invocation());
+            self.slowest.truncate(SLOWEST_INVOCATIONS);
         }
     }
 
     /// Counts a timeout once per request id, whichever of its two lines comes first.
     fn timeout(&mut self, id: Option<&str>, text: &str) {
         if let Some(id) = id {
+            // `Task timed out` may follow its REPORT line.
+            if let Some(kept) = self.slowest.iter_mut().find(|i| i.request_id == id) {
+                kept.timed_out = true;
+            }
             if self.timed_out.iter().any(|seen| &**seen == id) {
                 return;
             }
@@ -1258,6 +1333,7 @@ impl FunctionLogEvaluator {
             warm: self.warm.stats(),
             cold_total: self.cold_total.stats(),
             init: self.init.stats(),
+            slowest: self.slowest,
             ..self.summary
         }
     }
@@ -1388,6 +1464,7 @@ mod tests {
         status: Option<u16>,
         message: Option<&'static str>,
         latency_ms: Option<f64>,
+        backend_id: Option<&'static str>,
     }
 
     #[test]
@@ -1417,6 +1494,7 @@ mod tests {
                 status: Some(200),
                 message: None,
                 latency_ms: None,
+                backend_id: None,
             },
             ExecCase {
                 name: "an integration timeout",
@@ -1433,6 +1511,7 @@ mod tests {
                 status: Some(504),
                 message: None,
                 latency_ms: Some(29_000.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a function error keeps its message without the Lambda request id",
@@ -1459,6 +1538,7 @@ mod tests {
                 status: Some(502),
                 message: Some("connect ETIMEDOUT 10.0.3.7:5432"),
                 latency_ms: Some(812.0),
+                backend_id: Some("9a8b7c6d-1111-2222-3333-444455556666"),
             },
             ExecCase {
                 name: "a Lambda timeout behind a proxy integration is a function error that says so",
@@ -1483,6 +1563,7 @@ mod tests {
                     "2026-11-24T02:11:04.512Z 1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e Task timed out after 6.01 seconds",
                 ),
                 latency_ms: Some(6_020.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a malformed proxy response",
@@ -1502,6 +1583,7 @@ mod tests {
                 status: Some(502),
                 message: None,
                 latency_ms: Some(40.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a throttle followed by its configuration error counts once as a throttle",
@@ -1524,6 +1606,7 @@ mod tests {
                 status: Some(500),
                 message: None,
                 latency_ms: Some(30.0),
+                backend_id: Some("5e6f7a8b-1111-2222-3333-444455556666"),
             },
             ExecCase {
                 name: "a backend 5XX",
@@ -1539,6 +1622,7 @@ mod tests {
                 status: Some(503),
                 message: None,
                 latency_ms: Some(12.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a specific cause wins over the backend's 5XX",
@@ -1557,6 +1641,7 @@ mod tests {
                 status: Some(502),
                 message: None,
                 latency_ms: Some(9.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a final 5XX without a cause line is other 5XX, with any failure text as a hint",
@@ -1574,6 +1659,7 @@ mod tests {
                     "Execution failed due to configuration error: Invalid permissions on Lambda function",
                 ),
                 latency_ms: Some(4.0),
+                backend_id: None,
             },
             ExecCase {
                 name: "a 4XX is no failure",
@@ -1582,6 +1668,7 @@ mod tests {
                 status: Some(403),
                 message: None,
                 latency_ms: None,
+                backend_id: None,
             },
         ];
         for case in cases {
@@ -1632,6 +1719,7 @@ mod tests {
                             latency_ms: case.latency_ms,
                             status: case.status,
                             failure: Some(class),
+                            backend_request_id: case.backend_id.map(str::to_owned),
                         }],
                         "{}",
                         case.name
@@ -1831,6 +1919,82 @@ mod tests {
 
         let only_unknown = execution(&[(0, "u1", "Method completed with status: 500")]);
         assert_eq!(only_unknown.slowest_failing[0].latency_ms, None);
+    }
+
+    #[test]
+    fn the_backends_request_id_is_read_from_response_headers_and_lambda_failure_lines() {
+        const LAMBDA: &str = "8f2c1d0e-1111-2222-3333-444455556666";
+        let cases: [(&str, &[&str], Option<&str>); 6] = [
+            (
+                "the x-amzn-RequestId response header",
+                &[
+                    "Endpoint response headers: {Date=Tue, 24 Nov 2026 02:11:04 GMT, Content-Type=application/json, Content-Length=21, Connection=keep-alive, x-amzn-RequestId=8f2c1d0e-1111-2222-3333-444455556666, X-Amz-Executed-Version=$LATEST, X-Amzn-Trace-Id=root=1-6762f0a1-3b2c1d0e9f8a7b6c5d4e3f2a;sampled=1}",
+                    "Received response. Status: 502, Integration latency: 812 ms",
+                ],
+                Some(LAMBDA),
+            ),
+            (
+                "the header as the last one, in another case",
+                &[
+                    "Endpoint response headers: {Date=Tue, 24 Nov 2026 02:11:04 GMT, X-AMZN-REQUESTID=8f2c1d0e-1111-2222-3333-444455556666}",
+                ],
+                Some(LAMBDA),
+            ),
+            (
+                "a function error's Lambda request id",
+                &[
+                    "Lambda execution failed with status 200 due to customer function error: boom. Lambda request id: 8f2c1d0e-1111-2222-3333-444455556666",
+                ],
+                Some(LAMBDA),
+            ),
+            (
+                "a throttle's Lambda request id, through its configuration error echo",
+                &[
+                    "Execution failed due to configuration error: Lambda invocation failed with status: 429. Lambda request id: 8f2c1d0e-1111-2222-3333-444455556666.",
+                ],
+                Some(LAMBDA),
+            ),
+            (
+                "headers without the request id",
+                &["Endpoint response headers: {Date=Tue, 24 Nov 2026 02:11:04 GMT}"],
+                None,
+            ),
+            (
+                "a request id that is not an id",
+                &["Lambda invocation failed with status: 429. Lambda request id: x"],
+                None,
+            ),
+        ];
+        for (name, bodies, want) in cases {
+            let mut lines: Vec<(i64, &str, &str)> =
+                bodies.iter().map(|b| (0, "gw-1", *b)).collect();
+            lines.push((1, "gw-1", "Method completed with status: 502"));
+            let s = execution(&lines);
+            assert_eq!(s.slowest_failing.len(), 1, "{name}");
+            assert_eq!(
+                s.slowest_failing[0].backend_request_id.as_deref(),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_timed_out_requests_backend_id_comes_from_headers_logged_before_the_timeout() {
+        let s = execution(&[
+            (0, "gw-1", &format!("Sending request to {LAMBDA_URI}")),
+            (
+                1,
+                "gw-1",
+                "Endpoint response headers: {x-amzn-RequestId=8f2c1d0e-1111-2222-3333-444455556666}",
+            ),
+            (10_000, "gw-1", "Execution failed due to a timeout error"),
+            (10_001, "gw-1", "Method completed with status: 504"),
+        ]);
+        assert_eq!(
+            s.slowest_failing[0].backend_request_id.as_deref(),
+            Some("8f2c1d0e-1111-2222-3333-444455556666")
+        );
     }
 
     #[test]
@@ -2349,6 +2513,62 @@ mod tests {
         ]);
         assert_eq!(without_id.timeouts.count, 2);
         assert!(without_id.timeouts.sample_request_ids.is_empty());
+    }
+
+    #[test]
+    fn the_slowest_invocations_are_kept_slowest_first_with_their_report_fields() {
+        let s = function(&[WARM_REPORT, TIMEOUT_LINE, TIMEOUT_REPORT, COLD_REPORT]);
+        let ids: Vec<_> = s.slowest.iter().map(|i| i.request_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c",
+                "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                "7a1b2c3d-5d4e-4f3a-9b2c-1d0e9f8a7b6c",
+            ],
+            "ranked by init plus duration"
+        );
+        assert_eq!(
+            s.slowest[0],
+            Invocation {
+                request_id: "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c".into(),
+                duration_ms: Some(5120.33),
+                init_duration_ms: Some(4480.12),
+                memory_size_mb: Some(1024),
+                max_memory_used_mb: Some(312),
+                timed_out: false,
+            }
+        );
+        assert!(
+            s.slowest[1].timed_out,
+            "Task timed out marks its invocation"
+        );
+        assert!(!s.slowest[2].timed_out);
+    }
+
+    #[test]
+    fn a_timeout_line_after_its_report_still_marks_the_invocation() {
+        const LATE: &str = "REPORT RequestId: 1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e Duration: 6006.58 ms Billed Duration: 6000 ms Memory Size: 128 MB Max Memory Used: 128 MB";
+        let s = function(&[LATE, TIMEOUT_LINE]);
+        assert!(s.slowest[0].timed_out);
+        assert_eq!(s.timeouts.count, 1);
+    }
+
+    #[test]
+    fn the_slowest_invocations_are_capped_and_keep_the_slowest() {
+        let lines: Vec<String> = (0..100)
+            .map(|i| {
+                format!(
+                    "REPORT RequestId: 00000000-0000-0000-0000-{i:012} Duration: {i}.00 ms Billed Duration: {i} ms Memory Size: 128 MB Max Memory Used: 64 MB"
+                )
+            })
+            .collect();
+        let s = function(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(s.slowest.len(), SLOWEST_INVOCATIONS);
+        let durations: Vec<_> = s.slowest.iter().filter_map(|i| i.duration_ms).collect();
+        let want: Vec<_> = (80..100).rev().map(f64::from).collect();
+        assert_eq!(durations, want);
+        assert_eq!(s.invocations, 100);
     }
 
     #[test]

@@ -458,16 +458,22 @@ impl CloudWatchLogsInsights {
     ) -> Result<Answered<FunctionSummary>, NoInsights> {
         let problems = queries::function_problems();
         let problem_lines = queries::function_problem_lines();
+        let slowest = queries::function_slowest();
         let ran = self
             .insights(
                 group,
                 window,
-                &[queries::FUNCTION_REPORTS, &problems, &problem_lines],
+                &[
+                    queries::FUNCTION_REPORTS,
+                    &problems,
+                    &problem_lines,
+                    &slowest,
+                ],
             )
             .await?;
         let bytes = bytes_of(&ran);
         let scanned = ran.iter().map(|r| r.records_scanned).fold(0.0, f64::max);
-        let [reports, problems, lines] = <[Ran; 3]>::try_from(ran)
+        let [reports, problems, lines, slowest] = <[Ran; 4]>::try_from(ran)
             .map_err(|_| NoInsights::Refused("an Insights query went missing".into()))?;
         let mut sample = FunctionLogEvaluator::new();
         for message in lines.rows.iter().filter_map(|r| r.get("@message")) {
@@ -477,6 +483,7 @@ impl CloudWatchLogsInsights {
             answer: queries::function_summary(
                 &reports.rows,
                 &problems.rows,
+                &slowest.rows,
                 sample.finish(),
                 scanned.round() as u64,
             ),

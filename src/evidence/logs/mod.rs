@@ -149,6 +149,9 @@ pub struct RequestRecord {
     pub latency_ms: Option<f64>,
     pub status: Option<u16>,
     pub failure: Option<FailureClass>,
+    /// The backend's own request id (for Lambda, the invocation's), from `x-amzn-RequestId` in
+    /// the endpoint response headers or `Lambda request id:` in a failure line.
+    pub backend_request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -209,5 +212,20 @@ pub struct FunctionSummary {
     pub errors: Tally,
     pub memory_size_mb: Option<u32>,
     pub max_memory_used_mb: Option<u32>,
+    /// The slowest invocations' REPORT records, slowest first (at most [`evaluate::SLOWEST_INVOCATIONS`]).
+    pub slowest: Vec<Invocation>,
     pub lines: u64,
+}
+
+/// One invocation, as its REPORT line told it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Invocation {
+    pub request_id: String,
+    pub duration_ms: Option<f64>,
+    /// Present on cold starts.
+    pub init_duration_ms: Option<f64>,
+    pub memory_size_mb: Option<u32>,
+    pub max_memory_used_mb: Option<u32>,
+    /// `Task timed out` was logged for it (or its REPORT said `Status: timeout`).
+    pub timed_out: bool,
 }

@@ -12,7 +12,7 @@
 
 use super::super::evaluate::{self, MAX_ERROR_TEXTS, OTHER_ERROR_TEXTS, clip};
 use super::super::{
-    AccessSummary, ExecutionSummary, FailureClass, FunctionSummary, LatencyStats, Tally,
+    AccessSummary, ExecutionSummary, FailureClass, FunctionSummary, Invocation, LatencyStats, Tally,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::BTreeMap;
@@ -256,6 +256,50 @@ pub(crate) const FUNCTION_REPORTS: &str = r#"filter @type = "REPORT"
 | fields strcontains(@message, "Init Duration") as cold, @initDuration + @duration as coldTotal
 | stats count(*) as invocations, count(@duration) as durationCount, pct(@duration, 50) as durationP50, pct(@duration, 99) as durationP99, max(@duration) as durationMax, count(@initDuration) as initCount, pct(@initDuration, 50) as initP50, pct(@initDuration, 99) as initP99, max(@initDuration) as initMax, count(coldTotal) as totalCount, pct(coldTotal, 50) as totalP50, pct(coldTotal, 99) as totalP99, max(coldTotal) as totalMax, latest(@memorySize) as memorySize, max(@maxMemoryUsed) as maxMemoryUsed by cold"#;
 
+/// The slowest invocations' REPORT records, so the worst requests can be found by their Lambda
+/// request id. `timedOut` is not in the discovered fields: it is read from the message.
+pub(crate) fn function_slowest() -> String {
+    pipeline(&[
+        r#"filter @type = "REPORT""#.to_owned(),
+        // Ranked by what the caller waited, init included, as the evaluator ranks them.
+        "fields @duration + coalesce(@initDuration, 0) as total".to_owned(),
+        "sort total desc".to_owned(),
+        format!("limit {}", evaluate::SLOWEST_INVOCATIONS),
+        r#"fields @requestId, @duration, @initDuration, @memorySize, @maxMemoryUsed, strcontains(@message, "Status: timeout") as timedOut"#.to_owned(),
+    ])
+}
+
+/// The invocations of [`function_slowest`]'s rows, slowest first; rows without a request id are
+/// dropped, as nothing could be joined to them.
+fn slowest_invocations(rows: &[Row], timed_out: &[String]) -> Vec<Invocation> {
+    let mut out: Vec<Invocation> = rows
+        .iter()
+        .filter_map(|row| {
+            let id = row
+                .get("@requestId")
+                .map(str::trim)
+                .filter(|id| !id.is_empty())?;
+            Some(Invocation {
+                request_id: id.to_owned(),
+                duration_ms: row.num("@duration"),
+                init_duration_ms: row.num("@initDuration"),
+                memory_size_mb: row.num("@memorySize").and_then(megabytes),
+                max_memory_used_mb: row.num("@maxMemoryUsed").and_then(megabytes),
+                timed_out: row.num("timedOut").is_some_and(|t| t >= 1.0)
+                    || timed_out.iter().any(|t| t == id),
+            })
+        })
+        .take(evaluate::SLOWEST_INVOCATIONS)
+        .collect();
+    // Insights sorts already; sorting again keeps the evaluator's order whatever it sent.
+    let total = |i: &Invocation| {
+        i.duration_ms
+            .map_or(-1.0, |d| d + i.init_duration_ms.unwrap_or(0.0))
+    };
+    out.sort_by(|a, b| total(b).total_cmp(&total(a)));
+    out
+}
+
 /// The lines the evaluator reads as timeouts or errors, in each runtime's format.
 const PROBLEM_LINES: &str =
     r#"/Task timed out after|Status: timeout|\tERROR\t|\[ERROR\]|"errorType"|"level":"ERROR"/"#;
@@ -285,16 +329,19 @@ fn megabytes(bytes: f64) -> Option<u32> {
     (mb >= 1.0 && mb <= f64::from(u32::MAX)).then_some(mb as u32)
 }
 
-/// The function summary from the rows of [`FUNCTION_REPORTS`] and [`function_problems`], with
-/// sample ids and messages from `sample`; `lines` is what Insights scanned.
+/// The function summary from the rows of [`FUNCTION_REPORTS`], [`function_problems`] and
+/// [`function_slowest`], with sample ids and messages from `sample`; `lines` is what Insights
+/// scanned.
 pub(crate) fn function_summary(
     reports: &[Row],
     problems: &[Row],
+    slowest: &[Row],
     sample: FunctionSummary,
     lines: u64,
 ) -> FunctionSummary {
     let mut s = FunctionSummary {
         lines,
+        slowest: slowest_invocations(slowest, &sample.timeouts.sample_request_ids),
         ..FunctionSummary::default()
     };
     for row in reports {
@@ -644,6 +691,77 @@ mod tests {
     }
 
     #[test]
+    fn the_function_slowest_query_is_pinned() {
+        assert_eq!(
+            function_slowest(),
+            "filter @type = \"REPORT\"\n\
+             | fields @duration + coalesce(@initDuration, 0) as total\n\
+             | sort total desc\n\
+             | limit 20\n\
+             | fields @requestId, @duration, @initDuration, @memorySize, @maxMemoryUsed, strcontains(@message, \"Status: timeout\") as timedOut"
+        );
+    }
+
+    #[test]
+    fn slowest_report_rows_become_invocations_in_megabytes_marked_when_timed_out() {
+        let rows = [
+            row(&[
+                ("@requestId", "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c"),
+                ("@duration", "15002.51"),
+                ("@initDuration", "812.4"),
+                ("@memorySize", "512000000"),
+                ("@maxMemoryUsed", "201000000"),
+                ("timedOut", "0"),
+            ]),
+            row(&[("@duration", "14000")]),
+            row(&[
+                ("@requestId", "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"),
+                ("@duration", "6006.58"),
+                ("@memorySize", "128000000"),
+                ("@maxMemoryUsed", "128000000"),
+                ("timedOut", "1"),
+            ]),
+            row(&[
+                ("@requestId", "2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"),
+                ("@duration", "3000.2"),
+                ("timedOut", "0"),
+            ]),
+        ];
+        let mut e = FunctionLogEvaluator::new();
+        e.push("2026-11-24T02:11:04.512Z 2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e Task timed out after 3.00 seconds");
+        let s = function_summary(&[], &[], &rows, e.finish(), 0);
+        assert_eq!(
+            s.slowest,
+            vec![
+                Invocation {
+                    request_id: "3f6c2b1a-5d4e-4f3a-9b2c-1d0e9f8a7b6c".into(),
+                    duration_ms: Some(15_002.51),
+                    init_duration_ms: Some(812.4),
+                    memory_size_mb: Some(512),
+                    max_memory_used_mb: Some(201),
+                    timed_out: false,
+                },
+                Invocation {
+                    request_id: "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e".into(),
+                    duration_ms: Some(6_006.58),
+                    init_duration_ms: None,
+                    memory_size_mb: Some(128),
+                    max_memory_used_mb: Some(128),
+                    timed_out: true,
+                },
+                Invocation {
+                    request_id: "2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e".into(),
+                    duration_ms: Some(3_000.2),
+                    init_duration_ms: None,
+                    memory_size_mb: None,
+                    max_memory_used_mb: None,
+                    timed_out: true,
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn the_function_problems_query_is_pinned() {
         assert_eq!(
             function_problems(),
@@ -849,6 +967,7 @@ mod tests {
                 latency_ms: Some(29_000.0),
                 status: Some(504),
                 failure: Some(FailureClass::IntegrationTimeout),
+                backend_request_id: None,
             })
         );
     }
@@ -913,7 +1032,7 @@ mod tests {
         let mut e = FunctionLogEvaluator::new();
         e.push("2026-11-24T02:11:04.512Z 1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e Task timed out after 6.01 seconds");
         e.push("2026-11-24T02:11:05.100Z\t2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e\tERROR\tInvoke Error \t{\"errorType\":\"Error\",\"errorMessage\":\"connect ETIMEDOUT 10.0.3.7:5432\"}");
-        let s = function_summary(&reports, &problems, e.finish(), 9_876);
+        let s = function_summary(&reports, &problems, &[], e.finish(), 9_876);
 
         assert_eq!((s.invocations, s.cold_starts, s.lines), (1_207, 7, 9_876));
         assert_eq!(s.warm.count, 1_200);
