@@ -3,6 +3,7 @@
 //! named gaps whichever service said them), notifiers and the incident store into their own errors.
 
 use super::SourceError;
+use aws_sdk_lambda::config::http::HttpResponse;
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 /// What kind of failure an SDK call met, whichever service it was.
@@ -53,12 +54,32 @@ where
     CallFailure { kind, detail }
 }
 
-/// Maps a failed call of `operation` (e.g. `logs:StartQuery`) onto a [`SourceError`].
-pub(crate) fn source_error<E, R>(operation: &str, err: &SdkError<E, R>) -> SourceError
+/// A success whose body could not be deserialised comes back from the SDK as an unmodelled
+/// service error without a code: the service answered, but with nothing readable.
+fn unreadable_success<E>(err: &SdkError<E, HttpResponse>) -> Option<String>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
+    match err {
+        SdkError::ServiceError(e) if e.raw().status().is_success() && err.code().is_none() => {
+            let inner: &dyn std::error::Error = e.err();
+            let why = inner
+                .source()
+                .map_or_else(|| inner.to_string(), |s| s.to_string());
+            Some(format!("the response could not be read: {why}"))
+        }
+        _ => None,
+    }
+}
+
+/// Maps a failed call of `operation` (e.g. `logs:StartQuery`) onto a [`SourceError`].
+pub(crate) fn source_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> SourceError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if let Some(why) = unreadable_success(err) {
+        return SourceError::Malformed(format!("{operation}: {why}"));
+    }
     let CallFailure { kind, detail } = call_failure(err);
     let detail = format!("{operation}: {detail}");
     match kind {
@@ -180,6 +201,30 @@ mod tests {
         assert!(matches!(
             source_error("lambda:GetFunctionConfiguration", &e),
             SourceError::AccessDenied(_)
+        ));
+    }
+
+    #[test]
+    fn a_success_whose_body_cannot_be_read_is_malformed_not_a_service_error() {
+        let unreadable = |status: u16| {
+            SdkError::service_error(
+                GetFunctionConfigurationError::unhandled("x".parse::<f64>().unwrap_err()),
+                Response::new(
+                    StatusCode::try_from(status).unwrap(),
+                    SdkBody::from("{\"Fun"),
+                ),
+            )
+        };
+        let got = source_error("lambda:GetFunctionConfiguration", &unreadable(200));
+        assert!(
+            matches!(got, SourceError::Malformed(ref m)
+                if m == "lambda:GetFunctionConfiguration: the response could not be read: invalid float literal"),
+            "{got:?}"
+        );
+        // The same unreadable body on a 500 is the service failing, as before.
+        assert!(matches!(
+            source_error("lambda:GetFunctionConfiguration", &unreadable(500)),
+            SourceError::Service(_)
         ));
     }
 

@@ -110,14 +110,15 @@ pub fn diagnose(ctx: &Context, evidence: &Evidence) -> Diagnosis {
 }
 
 /// A scheduled check found nothing wrong: no 5XX and no failing request in the window.
+/// A check that could not read the 5XX count (denied, late, unreadable) is blind, not quiet.
 pub fn quiet(evidence: &Evidence) -> bool {
     let Some(w) = evidence.window else {
         return false;
     };
-    let errors = evidence
-        .api_metrics
-        .sum_in(Measure::Api5xx, Stat::Sum, &w)
-        .unwrap_or(0.0);
+    let Some(fives) = evidence.api_metrics.get(Measure::Api5xx, Stat::Sum) else {
+        return false;
+    };
+    let errors = fives.sum_in(&w).unwrap_or(0.0);
     let logged = evidence
         .execution_log
         .as_ref()
@@ -232,5 +233,39 @@ pub fn undiagnosable(alarm_name: &str, why: &str, gaps: Vec<crate::evidence::Gap
         gaps,
         suspects: Vec::new(),
         worst_requests: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::metrics::{Series, SeriesSet};
+    use crate::trigger::Window;
+    use chrono::{TimeZone, Utc};
+
+    fn checked(series: Vec<Series>) -> Evidence {
+        Evidence {
+            api_metrics: SeriesSet(series),
+            window: Some(Window {
+                start: Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap(),
+                end: Utc.with_ymd_and_hms(2026, 11, 24, 2, 15, 0).unwrap(),
+            }),
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn a_check_that_read_no_5xx_in_the_window_is_quiet() {
+        let none = Series {
+            measure: Measure::Api5xx,
+            stat: Stat::Sum,
+            points: Vec::new(),
+        };
+        assert!(quiet(&checked(vec![none])));
+    }
+
+    #[test]
+    fn a_check_that_could_not_read_the_5xx_count_is_not_quiet() {
+        assert!(!quiet(&checked(Vec::new())));
     }
 }
