@@ -2,7 +2,7 @@
 CARGO ?= cargo
 ARCH ?= arm64
 
-.PHONY: replay test lint build invoke fmt template deploy
+.PHONY: replay test lint build invoke fmt template deploy bench
 
 ## Replay every bundled sample alarm against the bundled recorded scenarios.
 replay:
@@ -36,6 +36,27 @@ deploy:
 ## The Lambda artifact: target/lambda/gateway-doctor/bootstrap (needs `pip install cargo-lambda`).
 build:
 	$(CARGO) lambda build --release --$(ARCH)
+
+## Benchmarks that print figures (recorded in docs/performance.md): cold start of the release
+## binary under a local Lambda Runtime API, diagnosis time under injected AWS latency and its
+## cost, log evaluator throughput. Also builds the arm64 bootstrap to report its size when
+## cargo-lambda is installed (`pip install cargo-lambda`), unless BOOTSTRAP names one built already.
+BOOTSTRAP ?=
+bench:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	bin=$$($(CARGO) build --release --message-format=json-render-diagnostics \
+		| sed -n 's/.*"executable":"\([^"]*gateway-doctor\)".*/\1/p' | tail -n 1); \
+	test -x "$$bin" || { echo "the release build named no gateway-doctor executable" >&2; exit 1; }; \
+	cp "$$bin" "$$tmp/gateway-doctor"; \
+	bootstrap="$(BOOTSTRAP)"; \
+	if [ -z "$$bootstrap" ] && $(CARGO) lambda --version >/dev/null 2>&1; then \
+		$(CARGO) lambda build --release --$(ARCH); \
+		bootstrap="$$(dirname "$$(dirname "$$bin")")/lambda/gateway-doctor/bootstrap"; \
+	fi; \
+	GATEWAY_DOCTOR_BIN="$$tmp/gateway-doctor" GATEWAY_DOCTOR_BOOTSTRAP="$$bootstrap" \
+	GATEWAY_DOCTOR_BENCH_SUMMARY="$$tmp/summary" \
+		$(CARGO) bench --bench cold_start --bench diagnosis --bench evaluator; \
+	echo; echo "== summary"; cat "$$tmp/summary"
 
 ## Send a sample event to `cargo lambda watch` running in another terminal
 ## (start it with: GATEWAY_DOCTOR_SOURCES=recorded cargo lambda watch).
